@@ -1,0 +1,3 @@
+"""Alembic-style branching for Django migrations."""
+
+__version__ = "0.1.0"
