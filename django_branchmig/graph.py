@@ -83,13 +83,41 @@ class BranchGraph:
         for adjacency in (self._parents, self._children):
             for value in adjacency.values():
                 value.sort()
-        self.nodes: tuple[Key, ...] = tuple(nx.lexicographical_topological_sort(graph))
+        self.nodes: tuple[Key, ...] = self._django_order()
         self._index = {key: position for position, key in enumerate(self.nodes)}
-        self.apps: tuple[str, ...] = tuple(sorted({app for app, _ in self.nodes}))
+        self._by_app: dict[str, list[Key]] = {}
+        for key in self.nodes:
+            self._by_app.setdefault(key[0], []).append(key)
+        self.apps: tuple[str, ...] = tuple(sorted(self._by_app))
         self._declared = {key: tuple(v) for key, v in (declared or {}).items() if v}
         self.label_problems: list[LabelProblem] = list(label_problems)
         self._declarations = self._index_declarations()
         self._labels = self._propagate_labels()
+
+    def _django_order(self) -> tuple[Key, ...]:
+        """Return the order in which ``migrate`` applies every node.
+
+        Django's executor runs forwards in the order of its full plan: for each
+        leaf node, sorted, a depth-first post-order over dependencies, children
+        before siblings in reverse key order (``MigrationGraph.iterative_dfs``).
+        Using the same order here makes printed plans match what runs.
+        """
+        pred = self._graph.pred
+        order: list[Key] = []
+        done: set[Key] = set()
+        for leaf in sorted(k for k in self._graph if not self._children.get(k)):
+            stack: list[tuple[Key, bool]] = [(leaf, False)]
+            while stack:
+                key, processed = stack.pop()
+                if key in done:
+                    continue
+                if processed:
+                    done.add(key)
+                    order.append(key)
+                else:
+                    stack.append((key, True))
+                    stack.extend((parent, False) for parent in sorted(pred[key]))
+        return tuple(order)
 
     # Construction -----------------------------------------------------------
 
@@ -194,7 +222,7 @@ class BranchGraph:
         return sorted(keys, key=self._index.__getitem__)
 
     def app_nodes(self, app_label: str) -> list[Key]:
-        return [key for key in self.nodes if key[0] == app_label]
+        return list(self._by_app.get(app_label, ()))
 
     def parents(self, key: Key) -> tuple[Key, ...]:
         """Same-app migrations that ``key`` depends on."""
@@ -232,11 +260,13 @@ class BranchGraph:
 
     def heads(self, app_label: str | None = None) -> list[Key]:
         """Nodes with no same-app child: Django's leaf nodes."""
-        return [k for k in self.nodes if self.is_head(k) and app_label in (None, k[0])]
+        nodes = self.nodes if app_label is None else self._by_app.get(app_label, ())
+        return [key for key in nodes if not self._children.get(key)]
 
     def bases(self, app_label: str | None = None) -> list[Key]:
         """Nodes with no same-app parent: Django's root nodes."""
-        return [k for k in self.nodes if self.is_base(k) and app_label in (None, k[0])]
+        nodes = self.nodes if app_label is None else self._by_app.get(app_label, ())
+        return [key for key in nodes if not self._parents.get(key)]
 
     def ancestors(self, keys: Iterable[Key]) -> set[Key]:
         """``keys`` and everything they depend on, through both kinds of edge."""

@@ -1,0 +1,17 @@
+# Trunk of "catalog".
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("catalog", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="product",
+            name="is_active",
+            field=models.BooleanField(default=True),
+        ),
+    ]
