@@ -94,8 +94,8 @@ def check_branch_graph(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
 
 def _graph_error(loader: MigrationLoader, exc: Exception) -> Error:
     """E004, naming the file of the migration at fault when it can be found."""
-    origin = getattr(exc, "origin", None)
-    migration = getattr(loader, "disk_migrations", {}).get(origin) if origin else None
+    origin = getattr(exc, "origin", None)  # Django passes the Migration, not its key.
+    migration = origin if hasattr(origin, "operations") else None
     where = " (%s)" % migration_source(migration) if migration is not None else ""
     if isinstance(exc, CircularDependencyError):
         files = [

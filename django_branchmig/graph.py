@@ -338,7 +338,7 @@ class BranchGraph:
             by_app.setdefault(head[0], {}).setdefault(self.labels(head), []).append(head)
         found: dict[str, list[list[Key]]] = {}
         for app_label, groups in sorted(by_app.items()):
-            clashes = [heads for heads in groups.values() if len(heads) > 1]
+            clashes = [sorted(heads) for heads in groups.values() if len(heads) > 1]
             if clashes:
                 found[app_label] = clashes
         return found

@@ -1,0 +1,1 @@
+"""Test apps whose models live only in the scenario migration packages."""

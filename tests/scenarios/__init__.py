@@ -1,0 +1,1 @@
+"""Static migration packages, one per scenario, selected with MIGRATION_MODULES."""

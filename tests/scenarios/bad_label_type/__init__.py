@@ -1,0 +1,1 @@
+"""branch_labels that are not a tuple of str."""

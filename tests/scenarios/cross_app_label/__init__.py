@@ -1,0 +1,1 @@
+"""the 'billing' label in shop and payments; inventory runs before payments."""

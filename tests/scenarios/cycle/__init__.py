@@ -1,0 +1,1 @@
+"""0001_initial and 0002_b depend on each other."""

@@ -1,0 +1,1 @@
+"""one label declared twice in shop."""

@@ -1,0 +1,1 @@
+"""shop forks after 0002_order; the invoice branch is labelled 'billing'."""

@@ -1,0 +1,1 @@
+"""forked_labelled without labels: two indistinguishable heads."""

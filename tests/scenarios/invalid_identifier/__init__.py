@@ -1,0 +1,1 @@
+"""a label that is not an identifier."""

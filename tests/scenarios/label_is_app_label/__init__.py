@@ -1,0 +1,1 @@
+"""labels that collide with an app label and a reserved word."""

@@ -1,0 +1,1 @@
+"""forked_labelled joined again by 0005_merge, then 0006_order_shipped."""

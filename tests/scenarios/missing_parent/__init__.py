@@ -1,0 +1,1 @@
+"""0002_order depends on a migration that does not exist."""

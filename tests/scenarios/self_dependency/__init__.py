@@ -1,0 +1,1 @@
+"""0001_initial depends on itself."""

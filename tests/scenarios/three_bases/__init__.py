@@ -1,0 +1,1 @@
+"""shop has three bases: the trunk, 'audit' and 'reports' (after payments)."""
