@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate, pre_migrate
 
-from tests.utils import run_command
+from tests.utils import run_command, subprocess_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -235,3 +235,23 @@ def test_conflict_is_refused_with_the_hint(scenario_db):
         "graph: (0004_invoice_paid, 0004_order_status in shop).\n"
     )
     assert applied() == []
+
+
+@pytest.mark.slow
+def test_invalid_target_exits_2_without_connecting(scenario):
+    """The child's database settings name a database that is never created.
+
+    On PostgreSQL and MariaDB, connecting would fail with another error; on
+    SQLite the file would appear. Either way exit 2 shows nothing was opened.
+    """
+    scenario("forked_labelled")
+    result = subprocess_command(
+        "branchmigrate",
+        "shop.0003",
+        env={"BRANCHMIG_DB_NAME_DEFAULT": "branchmig_never_created"},
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "CommandError: Ambiguous migration 'shop.0003': it is a prefix of shop.0003_invoice, "
+        "shop.0003_order_note. Use a longer prefix.\n"
+    )

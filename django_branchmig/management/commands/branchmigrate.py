@@ -16,12 +16,14 @@ from django.core.management.commands.migrate import Command as MigrateCommand
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState
 from django.utils.module_loading import module_has_submodule
 
 from ...graph import BranchGraph
 from ...planner import Plan, make_plan
 from ...policy import CONFLICT_HINT
+from ...runner import LoadedExecutor, connect_loader
 from ...state import applied_state
 from ...targets import resolve
 from ...types import dotted
@@ -66,6 +68,12 @@ class Command(MigrateCommand):
             "--run-syncdb", action="store_true", help="Create tables for apps without migrations."
         )
 
+    def get_check_kwargs(self, options: Any) -> Any:
+        # Database checks run in handle(), once the targets are known to be valid.
+        kwargs = dict(super().get_check_kwargs(options))
+        kwargs.pop("databases", None)
+        return kwargs
+
     @no_translations
     def handle(
         self,
@@ -86,14 +94,20 @@ class Command(MigrateCommand):
             if module_has_submodule(app_config.module, "management"):
                 import_module(".management", app_config.name)
 
-        connection = connections[database]
-        connection.prepare_database()
-        executor = MigrationExecutor(connection, self.migration_progress_callback)
+        # Validate every target against the graph on disk before touching the database.
+        loader = MigrationLoader(None)
         with graph_errors():
-            graph = BranchGraph.from_loader(executor.loader)
-        # Validate every target before anything else is read.
+            graph = BranchGraph.from_loader(loader)
         with target_errors():
             resolve(targets, graph)
+        if not options["skip_checks"]:
+            self.check(databases=[database])
+        connection = connections[database]
+        connection.prepare_database()
+        connect_loader(loader, connection)
+        if loader.replacements:
+            graph = BranchGraph.from_loader(loader)
+        executor = LoadedExecutor(connection, loader, self.migration_progress_callback)
         executor.loader.check_consistent_history(connection)
         self._refuse_conflicts(graph)
         state = applied_state(executor.loader, graph, database)
@@ -117,7 +131,9 @@ class Command(MigrateCommand):
         if self.verbosity >= 1:
             self._print_heading(targets, branch_plan, run_syncdb, executor)
         django_plan = [(graph.migration(key), back) for key, back in branch_plan.steps()]
-        pre_migrate_state = executor._create_project_state(with_applied_migrations=True)
+        pre_migrate_state = executor._create_project_state(  # type: ignore[attr-defined]
+            with_applied_migrations=True
+        )
         emit_pre_migrate_signal(
             self.verbosity,
             self.interactive,
