@@ -62,6 +62,11 @@ class BranchGraph:
                     "Migration %s dependencies reference nonexistent parent node %s."
                     % (dotted(target), dotted(source))
                 )
+            if target not in known:
+                raise GraphError(
+                    "Migration %s dependencies reference nonexistent child node %s."
+                    % (dotted(source), dotted(target))
+                )
             graph.add_edge(source, target, kind=kind)
         try:
             cycle = nx.find_cycle(graph)
@@ -105,7 +110,10 @@ class BranchGraph:
         pred = self._graph.pred
         order: list[Key] = []
         done: set[Key] = set()
-        for leaf in sorted(k for k in self._graph if not self._children.get(k)):
+        succ = self._graph.succ
+        # Django's leaf nodes: no same-app successor, run_before edges included.
+        leaves = (k for k in self._graph if not any(s[0] == k[0] for s in succ[k]))
+        for leaf in sorted(leaves):
             stack: list[tuple[Key, bool]] = [(leaf, False)]
             while stack:
                 key, processed = stack.pop()
@@ -148,7 +156,8 @@ class BranchGraph:
         problems: list[LabelProblem] = []
         for node, raw in (labels or {}).items():
             key = _key(node)
-            valid, found = declared_labels(key, tuple(raw), dotted(key), app_labels)
+            raw = tuple(raw) if isinstance(raw, (list, tuple)) else raw
+            valid, found = declared_labels(key, raw, dotted(key), app_labels)
             declared[key] = valid
             problems += found
         return cls(edges, nodes, declared, label_problems=problems)
@@ -190,7 +199,7 @@ class BranchGraph:
         declared: dict[Key, tuple[str, ...]] = {}
         problems: list[LabelProblem] = []
         disk = getattr(loader, "disk_migrations", None) or migrations
-        for key, migration in migrations.items():
+        for key, migration in sorted(migrations.items()):
             raw = getattr(migration, "branch_labels", ())
             # A squash carries the labels of the migrations it replaces.
             replaced = [disk[r] for r in getattr(migration, "replaces", ()) if r in disk]

@@ -21,10 +21,10 @@ from .types import Key, dotted
 KEYWORDS = ("head", "heads", "base", "zero")
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _NODE_RE = re.compile(
-    r"(?P<first>%s)(?:\.(?P<name>[A-Za-z0-9_]+))?(?P<rel>[+-][0-9]+)?\Z" % _IDENT
+    r"(?P<first>%s)(?:\.(?P<name>[A-Za-z0-9_]+))?(?P<rel>[+-][0-9]{1,9})?\Z" % _IDENT
 )
-_REL_RE = re.compile(r"[+-][0-9]+\Z")
-_HEAD_RE = re.compile(r"head(?P<rel>[+-][0-9]+)?\Z")
+_REL_RE = re.compile(r"[+-][0-9]{1,9}\Z")
+_HEAD_RE = re.compile(r"head(?P<rel>[+-][0-9]{1,9})?\Z")
 
 
 class TargetError(ValueError):
@@ -138,6 +138,12 @@ def resolve_node(text: str, graph: BranchGraph, state: AppliedState | None = Non
     """Resolve a target that must name exactly one migration (``branchshow``, ranges)."""
     target = parse(text)
     resolver = _Resolver(graph, state)
+    if (
+        target.kind == "node"
+        and target.node == (None, text.strip())
+        and text.strip() in graph.apps
+    ):
+        target = Target(target.text, "head", scope=text.strip())
     if target.kind == "node" and target.scope is None:
         return resolver.single_node(target)
     if target.kind == "head":
@@ -324,7 +330,7 @@ class _Resolver:
 
     def _current(self, target: Target, scope_nodes: set[Key]) -> Resolution:
         """``SCOPE@+N`` / ``SCOPE@-N``: move from where the scope is applied now."""
-        if self.state is None:
+        if self.state is None or target.steps == 0:
             return Resolution()
         scope = target.scope
         applied_heads = self.state.applied_heads(self.graph, scope_nodes)
