@@ -27,6 +27,10 @@ USAGE = 2
 class BranchCommand(BaseCommand):
     """Base for the read-only commands: ``--database`` and ``--json`` where they apply."""
 
+    # Like showmigrations: these commands must run on the very conflicts and label
+    # errors that the system checks report, to show them.
+    requires_system_checks: list[str] = []
+
     #: Whether ``--database`` is offered (commands that read the applied state).
     reads_database = False
     #: Whether ``--json`` is offered.

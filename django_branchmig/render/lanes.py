@@ -71,11 +71,16 @@ class _Layout:
         column = self._open(key) if opened else lanes.index(key)
         for _ in range(len(parents) - 2):  # Make room for an octopus merge.
             self._shift_right(column, opened)
-        self._node_row(key, column, len(parents))
+        # A second parent awaited by the lane right next to this one is joined, not opened.
+        joins = len(parents) == 2 and lanes[column + 1 : column + 2] == [parents[1]]
+        opens = len(parents) > 1 and not joins
+        self._node_row(key, column, len(parents), len(lanes) + opens)
         if not parents:
             self._end(column)
         elif len(parents) == 1:
             lanes[column] = parents[0]
+        elif joins:
+            self._join(column, parents[0])
         else:
             self._branch_out(column, parents)
         self._collapse()
@@ -83,7 +88,7 @@ class _Layout:
 
     # Rows ---------------------------------------------------------------------
 
-    def _node_row(self, key: Key, column: int, parent_count: int) -> None:
+    def _node_row(self, key: Key, column: int, parent_count: int, width_after: int) -> None:
         cells = self._cells()
         cells[2 * column] = "*"
         if parent_count > 2:
@@ -92,7 +97,6 @@ class _Layout:
                 cells[position] = "-"
             cells[dot] = "."
         graph = "".join(cells).rstrip()
-        width_after = len(self.lanes) + (1 if parent_count > 1 else 0)
         self.rows.append((key, graph.ljust(max(len(graph) + 1, 2 * width_after))))
         self.ended = None
 
@@ -159,13 +163,6 @@ class _Layout:
         """
         lanes = self.lanes
         count = len(parents)
-        if count == 2 and column + 1 < len(lanes) and lanes[column + 1] == parents[1]:
-            # The second parent's lane is right next to us: join it.
-            cells = {2 * index: "|" for index, lane in enumerate(lanes) if lane is not None}
-            cells[2 * column + 1] = "\\"
-            lanes[column] = parents[0]
-            self._connector(cells)
-            return
         cells = {}
         last_free = column + count - 2
         for index, lane in enumerate(lanes):
@@ -180,6 +177,13 @@ class _Layout:
             cells[2 * (column + offset) + 1] = "\\"
         lanes[column : last_free + 1] = list(parents[:-1])
         lanes.insert(last_free + 1, parents[-1])
+        self._connector(cells)
+
+    def _join(self, column: int, first_parent: Key) -> None:
+        """Draw the edge to the second parent into the lane right of ``column`` (``|\\|``)."""
+        cells = {2 * index: "|" for index, lane in enumerate(self.lanes) if lane is not None}
+        cells[2 * column + 1] = "\\"
+        self.lanes[column] = first_parent
         self._connector(cells)
 
     def _collapse(self) -> None:
