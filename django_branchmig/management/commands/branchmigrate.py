@@ -1,12 +1,13 @@
 """``branchmigrate [TARGET ...]``: compile targets into a plan and run it through Django.
 
 The command subclasses Django's ``migrate`` so that syncing unmigrated apps,
-progress output, operation descriptions and signals are Django's own.
+operation descriptions and signals are Django's own.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from importlib import import_module
 from typing import Any
 
@@ -15,19 +16,29 @@ from django.core.management.base import CommandError, no_translations
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.exceptions import InconsistentMigrationHistory
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState
 from django.utils.module_loading import module_has_submodule
 
 from ...graph import BranchGraph
+from ...locking import LockTimeout, migration_lock
 from ...planner import Plan, make_plan
 from ...policy import CONFLICT_HINT
-from ...runner import LoadedExecutor, connect_loader
-from ...state import applied_state
+from ...runner import LoadedExecutor, Progress, connect_loader, run_phases
+from ...state import AppliedState, applied_state
 from ...targets import resolve
-from ...types import dotted
+from ...types import Key, dotted
 from ..base import graph_errors, target_errors
+
+#: Plans longer than this show a running count, ``[12/240]``.
+COUNT_FROM = 10
+
+_VERBS = {
+    "apply_start": "Applying",
+    "unapply_start": "Unapplying",
+    "render_start": "Rendering model states",
+}
 
 
 class Command(MigrateCommand):
@@ -65,7 +76,28 @@ class Command(MigrateCommand):
             help="Exit with status 1 if the plan is not empty; apply nothing.",
         )
         parser.add_argument(
+            "--sql", action="store_true", help="Print the whole plan as one SQL script and stop."
+        )
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="Delete rows of migrations that are not on disk (ghosts), after confirmation.",
+        )
+        parser.add_argument(
             "--run-syncdb", action="store_true", help="Create tables for apps without migrations."
+        )
+        parser.add_argument(
+            "--lock-timeout",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="Give up if another branchmigrate holds the lock this long (default: wait).",
+        )
+        parser.add_argument(
+            "--no-lock",
+            action="store_false",
+            dest="lock",
+            help="Do not take the per-database migration lock.",
         )
 
     def get_check_kwargs(self, options: Any) -> Any:
@@ -83,7 +115,11 @@ class Command(MigrateCommand):
         fake: bool,
         plan: bool,
         check_unapplied: bool,
+        sql: bool,
+        prune: bool,
         run_syncdb: bool,
+        lock_timeout: float | None,
+        lock: bool,
         verbosity: int,
         **options: Any,
     ) -> None:
@@ -104,18 +140,66 @@ class Command(MigrateCommand):
             self.check(databases=[database])
         connection = connections[database]
         connection.prepare_database()
-        connect_loader(loader, connection)
-        if loader.replacements:
-            graph = BranchGraph.from_loader(loader)
-        executor = LoadedExecutor(connection, loader, self.migration_progress_callback)
-        executor.loader.check_consistent_history(connection)
+        read_only = plan or check_unapplied or sql
+        try:
+            with migration_lock(connection, None if (read_only or not lock) else lock_timeout):
+                # Read the applied state only once the lock is held.
+                connect_loader(loader, connection)
+                if loader.replacements:
+                    graph = BranchGraph.from_loader(loader)
+                self._run(
+                    targets,
+                    loader,
+                    graph,
+                    database,
+                    fake=fake,
+                    show_plan=plan,
+                    check_unapplied=check_unapplied,
+                    sql=sql,
+                    prune=prune,
+                    run_syncdb=run_syncdb,
+                )
+        except LockTimeout as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _run(
+        self,
+        targets: tuple[str, ...],
+        loader: MigrationLoader,
+        graph: BranchGraph,
+        database: str,
+        *,
+        fake: bool,
+        show_plan: bool,
+        check_unapplied: bool,
+        sql: bool,
+        prune: bool,
+        run_syncdb: bool,
+    ) -> None:
+        connection = connections[database]
+        try:
+            loader.check_consistent_history(connection)
+        except InconsistentMigrationHistory as exc:
+            raise CommandError(
+                "%s Run 'python manage.py branchcurrent --database %s' to see the whole "
+                "inconsistent history." % (exc, database)
+            ) from exc
         self._refuse_conflicts(graph)
-        state = applied_state(executor.loader, graph, database)
+        state = applied_state(loader, graph, database)
         with target_errors():
             resolution = resolve(targets, graph, state)
         branch_plan = make_plan(graph, state, resolution)
+        if state.ghosts and self.verbosity >= 1 and not sql:
+            self._warn_ghosts(state, database, prune)
+        if prune and state.ghosts:
+            self._prune(loader, state, database)
 
-        if plan:
+        if sql:
+            from ...sqlscript import plan_sql
+
+            self.stdout.write(plan_sql(loader, connection, graph, branch_plan))
+            return
+        if show_plan:
             self._print_plan(graph, branch_plan)
             if check_unapplied and branch_plan:
                 sys.exit(1)
@@ -124,12 +208,16 @@ class Command(MigrateCommand):
             if branch_plan:
                 sys.exit(1)
             return
-        if "base" in targets and branch_plan.backwards and interactive:
-            self._confirm(branch_plan, database)
+        if "base" in targets and branch_plan.backwards and self.interactive:
+            self._confirm(
+                "This will unapply %d migration(s) on database %r."
+                % (len(branch_plan.backwards), database)
+            )
 
-        run_syncdb = run_syncdb and bool(executor.loader.unmigrated_apps)
+        executor = LoadedExecutor(connection, loader, self.migration_progress_callback)
+        run_syncdb = run_syncdb and bool(loader.unmigrated_apps)
         if self.verbosity >= 1:
-            self._print_heading(targets, branch_plan, run_syncdb, executor)
+            self._print_heading(targets, branch_plan, run_syncdb, loader)
         django_plan = [(graph.migration(key), back) for key, back in branch_plan.steps()]
         pre_migrate_state = executor._create_project_state(  # type: ignore[attr-defined]
             with_applied_migrations=True
@@ -147,14 +235,31 @@ class Command(MigrateCommand):
                 self.stdout.write(
                     self.style.MIGRATE_HEADING("Synchronizing apps without migrations:")
                 )
-            self.sync_apps(connection, executor.loader.unmigrated_apps)
+            self.sync_apps(connection, loader.unmigrated_apps)
         if self.verbosity >= 1:
             self.stdout.write(self.style.MIGRATE_HEADING("Running migrations:"))
             if not branch_plan:
                 self.stdout.write("  No migrations to apply.")
-        post_migrate_state = self._run(executor, graph, branch_plan, pre_migrate_state, fake)
-        post_migrate_state.clear_delayed_apps_cache()
-        post_migrate_apps = post_migrate_state.apps
+        self.progress = Progress()
+        self.total = len(branch_plan) if len(branch_plan) > COUNT_FROM else 0
+        try:
+            post_migrate_state = run_phases(
+                executor,
+                [graph.migration(key) for key in branch_plan.backwards],
+                [graph.migration(key) for key in branch_plan.forwards],
+                pre_migrate_state,
+                fake,
+            )
+        except Exception as exc:
+            if self.verbosity >= 1 and self.progress.running:
+                self.stdout.write(self.style.ERROR(" FAILED"))
+            raise CommandError(self._failure_report(graph, branch_plan, connection, exc)) from exc
+        self._post_migrate(post_migrate_state, connection.alias, django_plan)
+
+    def _post_migrate(self, state: Any, alias: str, django_plan: list[Any]) -> None:
+        """Send ``post_migrate`` with fully rendered models, exactly as ``migrate`` does."""
+        state.clear_delayed_apps_cache()
+        post_migrate_apps = state.apps
         with post_migrate_apps.bulk_update():
             model_keys = []
             for model_state in post_migrate_apps.real_models:
@@ -167,31 +272,114 @@ class Command(MigrateCommand):
         emit_post_migrate_signal(
             self.verbosity,
             self.interactive,
-            connection.alias,
+            alias,
             stdout=self.stdout,
             apps=post_migrate_apps,
             plan=django_plan,
         )
 
-    def _run(
-        self,
-        executor: MigrationExecutor,
-        graph: BranchGraph,
-        branch_plan: Plan,
-        state: Any,
-        fake: bool,
-    ) -> Any:
-        """Run the backwards phase, rebuild the loader, then run the forwards phase."""
-        if branch_plan.backwards:
-            phase = [(graph.migration(key), True) for key in branch_plan.backwards]
-            state = executor.migrate([], plan=phase, fake=fake)
-            # The loader's applied set is stale after a run.
-            executor.loader.build_graph()
-            state = None
-        if branch_plan.forwards or state is None:
-            phase = [(executor.loader.graph.nodes[key], False) for key in branch_plan.forwards]
-            state = executor.migrate([], plan=phase, state=state and state.clone(), fake=fake)
-        return state
+    # Output ---------------------------------------------------------------------
+
+    def migration_progress_callback(
+        self, action: str, migration: Any = None, fake: bool = False
+    ) -> None:
+        """Django's progress lines, with a running count for long plans."""
+        self.progress(action, migration, fake)
+        if self.verbosity < 1:
+            return
+        if action in _VERBS:
+            self.start = time.monotonic()
+            count = ""
+            if self.total and action != "render_start":
+                count = "[%*d/%d] " % (
+                    len(str(self.total)),
+                    len(self.progress.done) + 1,
+                    self.total,
+                )
+            what = "" if action == "render_start" else " %s" % migration
+            self.stdout.write("  %s%s%s..." % (count, _VERBS[action], what), ending="")
+            self.stdout.flush()
+        else:
+            elapsed = " (%.3fs)" % (time.monotonic() - self.start) if self.verbosity > 1 else ""
+            word = "DONE" if action == "render_success" else "FAKED" if fake else "OK"
+            self.stdout.write(self.style.SUCCESS(" %s%s" % (word, elapsed)))
+
+    def _failure_report(
+        self, graph: BranchGraph, branch_plan: Plan, connection: Any, exc: Exception
+    ) -> str:
+        """Say what was applied, what failed and why, what was not run."""
+        progress = self.progress
+        done = {(app, name) for app, name, _ in progress.done}
+        failed = progress.running
+        lines = []
+        if failed is None:
+            lines.append("The plan stopped: %s: %s" % (type(exc).__name__, exc))
+        else:
+            key = (failed[0], failed[1])
+            verb = "Unapplying" if failed[2] else "Applying"
+            lines.append("%s %s failed: %s: %s" % (verb, dotted(key), type(exc).__name__, exc))
+            atomic = graph.migration(key).atomic
+            if atomic and connection.features.can_rollback_ddl:
+                lines.append(
+                    "  Its changes were rolled back and it is recorded as %s, as before."
+                    % ("applied" if failed[2] else "not applied")
+                )
+            else:
+                lines.append(
+                    "  %s may be half-%s: %s cannot roll back schema changes, so part of its "
+                    "operations may have run although Django did not record it. Compare the "
+                    "schema with its operations before running again."
+                    % (
+                        dotted(key),
+                        "unapplied" if failed[2] else "applied",
+                        connection.display_name
+                        if atomic
+                        else "the migration is not atomic and the database",
+                    )
+                )
+        steps = branch_plan.steps()
+        ran = [(key, back) for key, back in steps if key in done]
+        not_run = [
+            (key, back)
+            for key, back in steps
+            if key not in done and (failed is None or key != (failed[0], failed[1]))
+        ]
+        lines.append("Done before the failure: %s" % (_listing(ran) if ran else "nothing"))
+        lines.append("Not run: %s" % (_listing(not_run) if not_run else "nothing"))
+        lines.append("Fix the migration, then run branchmigrate again to complete the plan.")
+        return "\n".join(lines)
+
+    def _warn_ghosts(self, state: AppliedState, database: str, prune: bool) -> None:
+        self.stdout.write(
+            self.style.WARNING(
+                "Ghost migrations on database %r (recorded as applied, not on disk): %s."
+                % (database, ", ".join(dotted(k) for k in state.ghosts))
+            )
+        )
+        if not prune:
+            self.stdout.write(
+                self.style.WARNING(
+                    "  Run 'python manage.py branchmigrate --prune' to delete them."
+                )
+            )
+
+    def _prune(self, loader: MigrationLoader, state: AppliedState, database: str) -> None:
+        if self.interactive:
+            self._confirm(
+                "This will delete %d row(s) from django_migrations on database %r."
+                % (len(state.ghosts), database)
+            )
+        if self.verbosity >= 1:
+            self.stdout.write("Pruning migrations:", self.style.MIGRATE_HEADING)
+        recorder = LoadedExecutor(connections[database], loader).recorder
+        for app_label, name in state.ghosts:
+            recorder.record_unapplied(app_label, name)
+            loader.applied_migrations.pop((app_label, name), None)
+            if self.verbosity >= 1:
+                self.stdout.write(
+                    self.style.MIGRATE_LABEL("  Pruning %s.%s" % (app_label, name))
+                    + self.style.SUCCESS(" OK")
+                )
 
     def _refuse_conflicts(self, graph: BranchGraph) -> None:
         conflicts = graph.conflicts()
@@ -223,38 +411,31 @@ class Command(MigrateCommand):
                 self.stdout.write("    " + message, self.style.WARNING if is_error else None)
 
     def _print_heading(
-        self, targets: tuple[str, ...], branch_plan: Plan, run_syncdb: bool, executor: Any
+        self, targets: tuple[str, ...], branch_plan: Plan, run_syncdb: bool, loader: Any
     ) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING("Operations to perform:"))
         if run_syncdb:
             self.stdout.write(
                 self.style.MIGRATE_LABEL("  Synchronize unmigrated apps: ")
-                + ", ".join(sorted(executor.loader.unmigrated_apps))
+                + ", ".join(sorted(loader.unmigrated_apps))
             )
         self.stdout.write(self.style.MIGRATE_LABEL("  Targets: ") + ", ".join(targets))
-        if branch_plan.backwards:
-            self.stdout.write(
-                self.style.MIGRATE_LABEL("  Unapply: ")
-                + "%d migration(s) from %s"
-                % (
-                    len(branch_plan.backwards),
-                    ", ".join(sorted({a for a, _ in branch_plan.backwards})),
+        for label, keys, preposition in (
+            ("Unapply", branch_plan.backwards, "from"),
+            ("Apply", branch_plan.forwards, "to"),
+        ):
+            if keys:
+                self.stdout.write(
+                    self.style.MIGRATE_LABEL("  %s: " % label)
+                    + "%d migration(s) %s %s"
+                    % (len(keys), preposition, ", ".join(sorted({a for a, _ in keys})))
                 )
-            )
-        if branch_plan.forwards:
-            self.stdout.write(
-                self.style.MIGRATE_LABEL("  Apply: ")
-                + "%d migration(s) to %s"
-                % (
-                    len(branch_plan.forwards),
-                    ", ".join(sorted({a for a, _ in branch_plan.forwards})),
-                )
-            )
 
-    def _confirm(self, branch_plan: Plan, database: str) -> None:
-        answer = input(
-            "This will unapply %d migration(s) on database %r. Type 'yes' to continue: "
-            % (len(branch_plan.backwards), database)
-        )
+    def _confirm(self, question: str) -> None:
+        answer = input("%s Type 'yes' to continue: " % question)
         if answer.strip().lower() != "yes":
-            raise CommandError("Cancelled; nothing was unapplied.")
+            raise CommandError("Cancelled; nothing was changed.")
+
+
+def _listing(steps: list[tuple[Key, bool]]) -> str:
+    return ", ".join("%s%s" % (dotted(key), " (unapply)" if back else "") for key, back in steps)
