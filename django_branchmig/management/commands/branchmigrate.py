@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import nullcontext
 from importlib import import_module
 from typing import Any
 
@@ -140,9 +141,13 @@ class Command(MigrateCommand):
             self.check(databases=[database])
         connection = connections[database]
         connection.prepare_database()
+        # Only a run that changes the database takes the lock; reading needs none.
         read_only = plan or check_unapplied or sql
+        guard = (
+            nullcontext() if read_only or not lock else migration_lock(connection, lock_timeout)
+        )
         try:
-            with migration_lock(connection, None if (read_only or not lock) else lock_timeout):
+            with guard:
                 # Read the applied state only once the lock is held.
                 connect_loader(loader, connection)
                 if loader.replacements:
