@@ -35,10 +35,15 @@ HINTS = {
         "head, heads, base, zero, current; e.g. branch_labels = ('billing',)."
     ),
     "E004": (
-        "Fix the dependencies of the migration named above, then run "
-        "'python manage.py branchcheck'."
+        "Fix the dependencies of the migration named above, then run 'python manage.py check'."
     ),
 }
+
+
+SETTINGS_HINT = (
+    "Key BRANCHMIG['BRANCH_LABELS'] by 'app_label.migration_name' of an existing migration; "
+    "'python manage.py branchheads -v 2' lists migrations with their files."
+)
 
 
 @register(TAG)
@@ -67,7 +72,7 @@ def check_branch_graph(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
         errors.append(
             Error(
                 "%s (%s): %s" % (where, problem.source, problem.message),
-                hint=HINTS[problem.code],
+                hint=HINTS[problem.code] if problem.key else SETTINGS_HINT,
                 id="branchmig.%s" % problem.code,
             )
         )

@@ -343,7 +343,11 @@ class BranchGraph:
         indistinguishable heads.
         """
         by_app: dict[str, dict[frozenset[str], list[Key]]] = {}
-        for head in self.heads():
+        succ = self._graph.succ
+        # Only Django's leaf nodes can conflict: a same-app run_before child makes a
+        # head a non-leaf to Django, and the policy never adds conflicts Django lacks.
+        leaves = (h for h in self.heads() if not any(s[0] == h[0] for s in succ[h]))
+        for head in leaves:
             by_app.setdefault(head[0], {}).setdefault(self.labels(head), []).append(head)
         found: dict[str, list[list[Key]]] = {}
         for app_label, groups in sorted(by_app.items()):

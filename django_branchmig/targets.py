@@ -107,7 +107,11 @@ def _parse_node(raw: str, body: str, scope: str | None) -> Target:
     name = match.group("name")
     node = (match.group("first"), name) if name is not None else (None, match.group("first"))
     if node[0] is None and node[1] in KEYWORDS and match.group("rel"):
-        raise TargetError("Invalid target %r: write SCOPE@%s." % (raw, body))
+        raise TargetError(
+            "Invalid target %r: a relative move needs a scope or a migration, e.g. "
+            "APP@head%s, LABEL@%s or APP.MIGRATION%s."
+            % (raw, match.group("rel"), match.group("rel"), match.group("rel"))
+        )
     return Target(raw, "node", scope=scope, node=node, steps=int(match.group("rel") or 0))
 
 
@@ -266,7 +270,7 @@ class _Resolver:
         if len(matches) > 1:
             raise TargetError(
                 "Ambiguous migration %r: it is a prefix of %s. Use a longer prefix."
-                % (target.text, ", ".join(dotted(k) for k in matches))
+                % ("%s.%s" % (app_label, name), ", ".join(dotted(k) for k in matches))
             )
         return matches
 

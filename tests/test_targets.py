@@ -304,7 +304,11 @@ def test_parse(text, target):
             "branch label.",
         ),
         ("shop@head@x", "Invalid target 'shop@head@x': only one '@' is allowed."),
-        ("head-1", "Invalid target 'head-1': write SCOPE@head-1."),
+        (
+            "head-1",
+            "Invalid target 'head-1': a relative move needs a scope or a migration, e.g. "
+            "APP@head-1, LABEL@-1 or APP.MIGRATION-1.",
+        ),
         ("shop@", "Invalid target 'shop@'. " + EXPECTED_FORMS),
         ("shop.", "Invalid target 'shop.'. " + EXPECTED_FORMS),
         ("shop.0001.x", "Invalid target 'shop.0001.x'. " + EXPECTED_FORMS),

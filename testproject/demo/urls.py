@@ -1,4 +1,4 @@
-"""URLs of the demo project: only the admin, where the migration graph page lives."""
+"""URLs of the demo project: only the admin."""
 
 from django.contrib import admin
 from django.urls import path

@@ -143,6 +143,12 @@ class Command(MigrateCommand):
         connection.prepare_database()
         # Only a run that changes the database takes the lock; reading needs none.
         read_only = plan or check_unapplied or sql
+        if prune and read_only:
+            raise CommandError(
+                "--prune deletes rows, so it cannot be combined with --plan, --check or --sql. "
+                "Run 'branchmigrate --prune' on its own.",
+                returncode=2,
+            )
         guard = (
             nullcontext() if read_only or not lock else migration_lock(connection, lock_timeout)
         )
@@ -324,6 +330,10 @@ class Command(MigrateCommand):
             verb = "Unapplying" if failed[2] else "Applying"
             lines.append("%s %s failed: %s: %s" % (verb, dotted(key), type(exc).__name__, exc))
             atomic = graph.migration(key).atomic
+            if not atomic:
+                reason = "the migration is not atomic"
+            else:
+                reason = "%s cannot roll back schema changes" % connection.display_name
             if atomic and connection.features.can_rollback_ddl:
                 lines.append(
                     "  Its changes were rolled back and it is recorded as %s, as before."
@@ -331,16 +341,10 @@ class Command(MigrateCommand):
                 )
             else:
                 lines.append(
-                    "  %s may be half-%s: %s cannot roll back schema changes, so part of its "
-                    "operations may have run although Django did not record it. Compare the "
-                    "schema with its operations before running again."
-                    % (
-                        dotted(key),
-                        "unapplied" if failed[2] else "applied",
-                        connection.display_name
-                        if atomic
-                        else "the migration is not atomic and the database",
-                    )
+                    "  %s may be half-%s: %s, so part of its operations may have run although "
+                    "Django did not record it. Compare the schema with its operations before "
+                    "running again."
+                    % (dotted(key), "unapplied" if failed[2] else "applied", reason)
                 )
         steps = branch_plan.steps()
         ran = [(key, back) for key, back in steps if key in done]
