@@ -30,7 +30,7 @@ templates_path: list[str] = []
 exclude_patterns = ["_build"]
 root_doc = "index"
 default_role = "literal"
-highlight_language = "python"
+highlight_language = "text"
 
 html_theme = "furo"
 html_title = f"django-branchmig {release}"
