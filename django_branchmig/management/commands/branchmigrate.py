@@ -17,7 +17,7 @@ from django.core.management.base import CommandError, no_translations
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.exceptions import InconsistentMigrationHistory
+from django.db.migrations.exceptions import InconsistentMigrationHistory, IrreversibleError
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState
 from django.utils.module_loading import module_has_submodule
@@ -27,6 +27,7 @@ from ...locking import LockTimeout, migration_lock
 from ...planner import Plan, make_plan
 from ...policy import CONFLICT_HINT
 from ...runner import LoadedExecutor, Progress, connect_loader, run_phases
+from ...sqlscript import plan_sql
 from ...state import AppliedState, applied_state
 from ...targets import resolve
 from ...types import Key, dotted
@@ -206,9 +207,12 @@ class Command(MigrateCommand):
             self._prune(loader, state, database)
 
         if sql:
-            from ...sqlscript import plan_sql
-
-            self.stdout.write(plan_sql(loader, connection, graph, branch_plan))
+            try:
+                script = plan_sql(loader, connection, graph, branch_plan)
+            except IrreversibleError as exc:
+                raise CommandError("The plan cannot be written as SQL: %s" % exc) from exc
+            if script:
+                self.stdout.write(script)
             return
         if show_plan:
             self._print_plan(graph, branch_plan)
