@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.core.checks import Tags
 from django.core.management.base import CommandError, no_translations
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
@@ -139,7 +140,8 @@ class Command(MigrateCommand):
         with target_errors():
             resolve(targets, graph)
         if not options["skip_checks"]:
-            self.check(databases=[database])
+            # execute() ran every other check already; only the database ones remain.
+            self.check(databases=[database], tags=[Tags.database])
         connection = connections[database]
         connection.prepare_database()
         # Only a run that changes the database takes the lock; reading needs none.
