@@ -1,4 +1,4 @@
-"""System checks ``branchmig.E001``–``E004`` (SPEC section 8).
+"""System checks ``branchmig.E001``–``E004`` and ``W001`` (SPEC section 8).
 
 They load the migrations from disk the way ``makemigrations`` does, so a
 malformed migration file is reported here, naming the file, before any
@@ -7,9 +7,10 @@ command trips over it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.db.migrations.exceptions import (
     BadMigrationError,
     CircularDependencyError,
@@ -17,9 +18,10 @@ from django.db.migrations.exceptions import (
 )
 from django.db.migrations.loader import MigrationLoader
 
+from .analysis import branches, head_pairs, overlaps
 from .graph import BranchGraph, GraphError
 from .labels import migration_source
-from .types import dotted
+from .types import Key, dotted
 
 TAG = "branchmig"
 
@@ -27,7 +29,7 @@ HINTS = {
     "E001": (
         "Label one branch: add branch_labels = ('name',) to the first migration of one "
         "branch (or name it in BRANCHMIG['BRANCH_LABELS']); or merge the heads with "
-        "'python manage.py makemigrations --merge'."
+        "'python manage.py branchmerge APP.HEAD APP.HEAD'."
     ),
     "E002": "Declare each label once per app, on the first migration of its branch.",
     "E003": (
@@ -113,3 +115,73 @@ def _graph_error(loader: MigrationLoader, exc: Exception) -> Error:
     else:
         message = "The migration graph cannot be loaded: %s%s" % (exc, where)
     return Error(message, hint=HINTS["E004"], id="branchmig.E004")
+
+
+W001_HINT = (
+    "Run 'python manage.py branchcheck' to test whether their operations commute, and "
+    "'python manage.py branchmerge %s %s' to see them and merge the branches."
+)
+W001_COMMUTING_HINT = (
+    "Nothing needs to change; merge the branches with 'python manage.py branchmerge %s %s' "
+    "when they are done."
+)
+
+
+def parallel_branches_warning(
+    graph: BranchGraph, a: Key, b: Key, models: Iterable[Key], *, commuting: bool = False
+) -> Warning:
+    """W001 for heads ``a`` and ``b`` of one app, whose branches touch ``models``.
+
+    ``commuting`` says that the order test passed (``branchcheck`` runs it).
+    """
+    return Warning(
+        "Parallel branches of app %r touch the same model: %s and %s both touch %s.%s"
+        % (
+            a[0],
+            labelled(graph, a),
+            labelled(graph, b),
+            ", ".join(dotted(m) for m in models),
+            " They commute: either order gives the same project state." if commuting else "",
+        ),
+        hint=(W001_COMMUTING_HINT if commuting else W001_HINT) % (dotted(a), dotted(b)),
+        id="branchmig.W001",
+    )
+
+
+def labelled(graph: BranchGraph, key: Key) -> str:
+    """``app.name [label, ...]`` for messages."""
+    labels = sorted(graph.labels(key))
+    return dotted(key) + (" [%s]" % ", ".join(labels) if labels else "")
+
+
+@register(TAG)
+def check_parallel_branches(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn when parallel branches of one app touch the same model (W001).
+
+    Only what the operations touch is compared here, which needs no project
+    state; ``branchcheck`` also tests whether the branches commute.
+    """
+    loader = MigrationLoader(None, ignore_no_migrations=True, load=False)
+    try:
+        loader.build_graph()
+        graph = BranchGraph.from_loader(loader)
+    except (
+        NodeNotFoundError,
+        CircularDependencyError,
+        BadMigrationError,
+        GraphError,
+        ImportError,
+        SyntaxError,
+    ):
+        return []  # check_branch_graph reports why (E004).
+    wanted = None if app_configs is None else {config.label for config in app_configs}
+    found: list[CheckMessage] = []
+    for a, b in head_pairs(graph):
+        if wanted is not None and a[0] not in wanted:
+            continue
+        _, left, right = branches(graph, a, b)
+        table = overlaps([graph.migration(k) for k in left], [graph.migration(k) for k in right])
+        if table:
+            models = dict.fromkeys(row.model_key for row in table)
+            found.append(parallel_branches_warning(graph, a, b, models))
+    return found

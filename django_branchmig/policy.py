@@ -22,7 +22,8 @@ _django_detect_conflicts = MigrationLoader.detect_conflicts
 CONFLICT_HINT = (
     "Several heads in one app may coexist when their branch labels differ. Either label "
     "one branch (add branch_labels = ('name',) to its first migration, or name that "
-    "migration in BRANCHMIG['BRANCH_LABELS']), or merge the heads into one."
+    "migration in BRANCHMIG['BRANCH_LABELS']), or merge the heads with "
+    "'python manage.py branchmerge APP.HEAD APP.HEAD'."
 )
 
 

@@ -83,7 +83,8 @@ def test_conflicting_heads_are_pointed_out(scenario):
         " 0004_invoice_paid\n"
         " 0004_order_status\n"
         " Conflict: 0004_invoice_paid, 0004_order_status carry the same branch labels. Label "
-        "one branch, or merge them with 'python manage.py makemigrations --merge shop'.\n"
+        "one branch, or merge them with 'python manage.py branchmerge shop.0004_invoice_paid "
+        "shop.0004_order_status'.\n"
     )
     assert returncode == 0
 

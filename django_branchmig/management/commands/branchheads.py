@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management.base import CommandError
 
 from ...graph import BranchGraph
+from ...types import dotted
 from ..base import USAGE, BranchCommand
 
 
@@ -52,8 +53,11 @@ class Command(BranchCommand):
             for heads in conflicts.get(app_label, []):
                 self.stdout.write(
                     " Conflict: %s carry the same branch labels. Label one branch, or merge "
-                    "them with 'python manage.py makemigrations --merge %s'."
-                    % (", ".join(name for _, name in heads), app_label),
+                    "them with 'python manage.py branchmerge %s'."
+                    % (
+                        ", ".join(name for _, name in heads),
+                        " ".join(dotted(head) for head in heads),
+                    ),
                     self.style.WARNING,
                 )
 
