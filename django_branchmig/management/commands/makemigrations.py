@@ -1,9 +1,9 @@
-"""``makemigrations``, with a hint on how to fix a conflict between unlabelled heads."""
+"""``makemigrations`` with ``--head`` and ``--branch-label``, and a hint on conflicts."""
 
 from django.core.management.commands.makemigrations import Command as MakemigrationsCommand
 
-from ..mixins import ConflictHintMixin
+from ..mixins import BranchMakemigrationsMixin
 
 
-class Command(ConflictHintMixin, MakemigrationsCommand):
+class Command(BranchMakemigrationsMixin, MakemigrationsCommand):
     pass
