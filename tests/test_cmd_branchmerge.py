@@ -332,3 +332,13 @@ def test_long_names_get_a_timestamp_as_django_does():
     migration = merge_migration(heads, None)
     assert re.fullmatch(r"0013_merge_\d{8}_\d{4}", migration.name)
     assert migration.dependencies == heads
+
+
+def test_a_graph_that_cannot_be_loaded_is_an_error_not_a_traceback(scenario):
+    scenario("missing_parent")
+    out, err, code = run_command("branchmerge", "shop.0002_order", "shop.0002_order")
+    assert code == 1
+    assert err == (
+        "CommandError: The migration graph cannot be loaded: Migration shop.0002_order "
+        "dependencies reference nonexistent parent node ('shop', '0001_missing')\n"
+    )

@@ -74,8 +74,8 @@ class Command(BranchCommand):
             raise CommandError(
                 "The migration name %r is not a valid Python identifier." % name, returncode=USAGE
             )
-        loader = disk_loader()
         with graph_errors():
+            loader = disk_loader()
             graph = BranchGraph.from_loader(loader)
         heads = chosen_heads(graph, targets)
         writer = BranchMigrationWriter(merge_migration(heads, name))
@@ -170,10 +170,11 @@ def chosen_heads(graph: BranchGraph, targets: tuple[str, ...]) -> list[Key]:
             key = resolve_node(target, graph)
         if not graph.is_head(key):
             raise CommandError(
-                "%s is not a head: %s builds on it. %s"
+                "%s is not a head: %s %s on it. %s"
                 % (
                     dotted(key),
                     ", ".join(dotted(child) for child in graph.children(key)),
+                    "builds" if len(graph.children(key)) == 1 else "build",
                     heads_of(graph, key[0]),
                 ),
                 returncode=USAGE,
