@@ -74,13 +74,13 @@ class BranchGraph:
         label_problems: Iterable[LabelProblem] = (),
         acyclic: bool = False,
     ) -> None:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(nodes)
-        known = graph.adj
-        # Plain adjacency lists, sorted once, serve the hot paths (ordering and
-        # closures) without going through networkx's views.
-        self._pred: dict[Key, list[Key]] = {key: [] for key in known}
-        self._succ: dict[Key, list[Key]] = {key: [] for key in known}
+        nodes = list(nodes)
+        known = set(nodes)
+        # Plain adjacency lists, sorted once, serve every query; networkx builds
+        # its view of the graph only when asked (as_networkx), because building
+        # it costs as much as everything else together on large projects.
+        self._pred: dict[Key, list[Key]] = {key: [] for key in nodes}
+        self._succ: dict[Key, list[Key]] = {key: [] for key in nodes}
         self._parents: dict[Key, list[Key]] = {}
         self._children: dict[Key, list[Key]] = {}
         for source, target, kind in edges:
@@ -94,21 +94,20 @@ class BranchGraph:
                     "Migration %s dependencies reference nonexistent child node %s."
                     % (dotted(source), dotted(target))
                 )
-            graph.add_edge(source, target, kind=kind)
             self._pred[target].append(source)
             self._succ[source].append(target)
             if kind == PARENT:
                 self._parents.setdefault(target, []).append(source)
                 self._children.setdefault(source, []).append(target)
+        self._networkx: nx.DiGraph | None = None
         # is_directed_acyclic_graph is linear; find_cycle is far slower on large
         # graphs, so it only runs to name a cycle that is known to exist.
-        if not acyclic and not nx.is_directed_acyclic_graph(graph):
-            cycle = nx.find_cycle(graph)
+        if not acyclic and not nx.is_directed_acyclic_graph(self.as_networkx()):
+            cycle = nx.find_cycle(self.as_networkx())
             path = [edge[0] for edge in cycle] + [cycle[-1][1]]
             raise GraphError(
                 "The migration graph has a cycle: %s." % " -> ".join(dotted(k) for k in path)
             )
-        self._graph = graph
         self._migrations: Mapping[Key, Any] = migrations or {}
         for adjacency in (self._pred, self._succ, self._parents, self._children):
             for value in adjacency.values():
@@ -172,12 +171,14 @@ class BranchGraph:
         nodes = [_key(node) for node in dependencies]
         app_labels = {app for app, _ in nodes}
         before = {(_key(a), _key(b)) for a, b in run_before}
-        edges = [
-            (_key(parent), _key(node), PARENT if _key(parent)[0] == _key(node)[0] else DEPENDENCY)
+        # One edge per pair, as in Django's graph; a run_before edge is a dependency edge.
+        kinds = {
+            (_key(parent), _key(node)): PARENT if _key(parent)[0] == _key(node)[0] else DEPENDENCY
             for node, parents in dependencies.items()
             for parent in parents
-        ]
-        edges += [(a, b, DEPENDENCY) for a, b in before]
+        }
+        kinds.update(dict.fromkeys(before, DEPENDENCY))
+        edges = [(source, target, kind) for (source, target), kind in kinds.items()]
         declared: dict[Key, tuple[str, ...]] = {}
         problems: list[LabelProblem] = []
         for node, raw in (labels or {}).items():
@@ -296,17 +297,30 @@ class BranchGraph:
 
     def dependencies(self, key: Key) -> tuple[Key, ...]:
         """Other-app (and ``run_before``) migrations that ``key`` depends on."""
-        pred = self._graph.pred[key]
-        return tuple(sorted(p for p in pred if pred[p]["kind"] == DEPENDENCY))
+        parents = self._parents.get(key, ())
+        return tuple(p for p in self._pred[key] if p not in parents)
 
     def dependants(self, key: Key) -> tuple[Key, ...]:
         """Other-app (and ``run_before``) migrations that depend on ``key``."""
-        succ = self._graph.succ[key]
-        return tuple(sorted(s for s in succ if succ[s]["kind"] == DEPENDENCY))
+        children = self._children.get(key, ())
+        return tuple(s for s in self._succ[key] if s not in children)
 
     def edges(self) -> list[tuple[Key, Key, str]]:
         """Every edge as ``(dependency, dependant, kind)``, in a stable order."""
-        return sorted(self._graph.edges(data="kind"))
+        return sorted(
+            (source, target, PARENT if source in self._parents.get(target, ()) else DEPENDENCY)
+            for target, sources in self._pred.items()
+            for source in sources
+        )
+
+    def as_networkx(self) -> nx.DiGraph:
+        """The graph as a networkx ``DiGraph`` with a ``kind`` on each edge, built once."""
+        if self._networkx is None:
+            graph = nx.DiGraph()
+            graph.add_nodes_from(self._pred)
+            graph.add_edges_from((s, t, {"kind": k}) for s, t, k in self.edges())
+            self._networkx = graph
+        return self._networkx
 
     def is_head(self, key: Key) -> bool:
         return not self._children.get(key)
