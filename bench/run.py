@@ -624,8 +624,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--install-size",
         type=int,
-        default=10000,
-        help="size of the 'app installed vs not' case (0 to skip; default 10000)",
+        default=2000,
+        help="size of the 'app installed vs not' case (0 to skip; default 2000)",
     )
     parser.add_argument("--no-postgresql", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the graph queries")

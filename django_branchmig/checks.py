@@ -18,7 +18,7 @@ from django.db.migrations.exceptions import (
 )
 from django.db.migrations.loader import MigrationLoader
 
-from .analysis import branches, head_pairs, overlaps
+from .analysis import head_pairs, overlaps
 from .graph import BranchGraph, GraphError
 from .labels import migration_source
 from .types import Key, dotted
@@ -176,10 +176,16 @@ def check_parallel_branches(app_configs: Any = None, **kwargs: Any) -> list[Chec
         return []  # check_branch_graph reports why (E004).
     wanted = None if app_configs is None else {config.label for config in app_configs}
     found: list[CheckMessage] = []
+    # Each head's ancestry once, not once per pair: an app with n heads has n^2/2 pairs.
+    above: dict[Key, set[Key]] = {}
     for a, b in head_pairs(graph):
         if wanted is not None and a[0] not in wanted:
             continue
-        _, left, right = branches(graph, a, b)
+        for head in (a, b):
+            if head not in above:
+                above[head] = graph.ancestors([head])
+        left = graph.sorted(above[a] - above[b])
+        right = graph.sorted(above[b] - above[a])
         table = overlaps([graph.migration(k) for k in left], [graph.migration(k) for k in right])
         if table:
             models = dict.fromkeys(row.model_key for row in table)
