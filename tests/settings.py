@@ -10,6 +10,7 @@ can open.
 import copy
 import json
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -61,14 +62,14 @@ TEMPLATES = [
 def _databases(backend: str) -> dict[str, dict]:
     """Return a ``default`` and an ``other`` alias on the same backend."""
     if backend == "sqlite":
-        default = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        default: dict[str, Any] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         test_name = os.environ.get("BRANCHMIG_SQLITE_TEST_NAME")
         if test_name:
             default["TEST"] = {"NAME": test_name}
         other = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         return {"default": default, "other": other}
     if backend == "postgresql":
-        base = {
+        base: dict[str, Any] = {
             "ENGINE": "django.db.backends.postgresql",
             "USER": "postgres",
             "HOST": "127.0.0.1",

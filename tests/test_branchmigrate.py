@@ -173,7 +173,7 @@ def test_fake_records_without_running(scenario_db):
         (
             "nope@head",
             "Unknown app or branch label 'nope' in target 'nope@head'. Apps: admin, auth, "
-            "contenttypes, sessions, shop. "
+            "contenttypes, django_branchmig, sessions, shop. "
             "Branch labels: billing.",
         ),
         ("heads billing@base", None),

@@ -95,7 +95,7 @@ def test_unknown_app(scenario):
     assert (out, returncode) == ("", 2)
     assert err == (
         "CommandError: No installed app with label 'nope'. App 'payments' has no migrations. "
-        "Apps with migrations: admin, auth, contenttypes, sessions, shop.\n"
+        "Apps with migrations: admin, auth, contenttypes, django_branchmig, sessions, shop.\n"
     )
 
 

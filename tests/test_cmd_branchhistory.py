@@ -213,7 +213,7 @@ def test_unknown_app(scenario):
     assert run_command("branchhistory", "payments") == (
         "",
         "CommandError: App 'payments' has no migrations. Apps with migrations: admin, auth, "
-        "contenttypes, sessions, shop.\n",
+        "contenttypes, django_branchmig, sessions, shop.\n",
         2,
     )
 

@@ -316,7 +316,7 @@ def test_bad_branch_label(store, label, message):
         (
             ["store", "--head", "nowhere@head"],
             "Unknown app or branch label 'nowhere' in target 'nowhere@head'. Apps: admin, "
-            "auth, contenttypes, sessions, store. Branch labels: billing.",
+            "auth, contenttypes, django_branchmig, sessions, store. Branch labels: billing.",
         ),
         (
             ["ledger", "--head", "store.0003_order_note"],
