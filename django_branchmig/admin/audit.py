@@ -1,0 +1,1 @@
+"""The read-only audit log of ``branchmigrate`` runs."""

@@ -1,0 +1,1 @@
+"""The migration-graph page, listed on the admin index under the app's ``MigrationGraph`` entry."""
