@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.db.migrations import operations as ops
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
@@ -111,6 +112,11 @@ class Analysis:
     def models(self) -> list[ModelId]:
         """The models both branches touch."""
         return list(dict.fromkeys(overlap.model_key for overlap in self.overlaps))
+
+    @property
+    def model_names(self) -> list[str]:
+        """The models both branches touch, as the operations name them (``shop.Order``)."""
+        return list(dict.fromkeys(overlap.model for overlap in self.overlaps))
 
 
 @dataclass(frozen=True)
@@ -358,6 +364,98 @@ def _overlaps(left: _Side, right: _Side, display: dict[Any, str]) -> tuple[Overl
             rows.append(Overlap(model_id, label(model_id), None, MODEL, *whole))
         rows += fine
     return tuple(rows)
+
+
+class ModelOverlaps:
+    """Which models two sides both touch, reading each migration's operations once.
+
+    ``W001`` compares every pair of heads of an app, and a migration above several
+    heads takes part in many pairs. Without renames, what a migration touches does
+    not depend on what came before it on its side, so it is read once, as three
+    sets of models (touched as a whole or in part, referenced, created or deleted
+    or renamed), and a side is the union of its migrations' sets. A side that
+    renames a model or a field falls back to the ordered walk of ``overlaps()``.
+    Either way the models are those of ``overlaps()``'s rows.
+    """
+
+    def __init__(self, graph: BranchGraph) -> None:
+        self._graph = graph
+        self._read: dict[Key, _Read] = {}
+        self._created: dict[ModelId, str] | None = None
+
+    def __call__(self, left: Iterable[Key], right: Iterable[Key]) -> list[tuple[ModelId, str]]:
+        """The models both sides touch with their names (``shop.Order``), sorted by name."""
+        reads = [[self._read_once(key) for key in side] for side in (left, right)]
+        if any(read.renames for side in reads for read in side):
+            table = overlaps([r.migration for r in reads[0]], [r.migration for r in reads[1]])
+            found = frozenset(row.model_key for row in table)
+        else:
+            left_reads, right_reads = reads
+            found = (_union(left_reads, "strong") & _union(right_reads, "strong")) | (
+                (_union(left_reads, "referenced") & _union(right_reads, "whole"))
+                | (_union(right_reads, "referenced") & _union(left_reads, "whole"))
+            )
+        labels = {m: "%s.%s" % (m[0], self._name(m, reads)) for m in found}
+        return [(m, labels[m]) for m in sorted(found, key=labels.__getitem__)]
+
+    def _read_once(self, key: Key) -> _Read:
+        read = self._read.get(key)
+        if read is None:
+            read = self._read[key] = _Read(self._graph.migration(key))
+        return read
+
+    def _name(self, model_id: ModelId, reads: list[list[_Read]]) -> str:
+        """The model's class name in the project, else as created, else as first spelled."""
+        try:
+            class_name = global_apps.get_registered_model(*model_id)._meta.object_name
+        except LookupError:
+            class_name = None
+        if class_name:
+            return class_name
+        if self._created is None:
+            self._created = {}
+            for key in self._graph.nodes:
+                for op in getattr(self._graph.migration(key), "operations", ()):
+                    if isinstance(op, (ops.CreateModel, ops.RenameModel)):
+                        name = op.name if isinstance(op, ops.CreateModel) else op.new_name
+                        self._created[(key[0], name.lower())] = name
+        if model_id in self._created:
+            return self._created[model_id]
+        spelled = (r.display[model_id] for side in reads for r in side if model_id in r.display)
+        return next(spelled, model_id[1])
+
+
+def _union(reads: list[_Read], part: str) -> frozenset[ModelId]:
+    return frozenset().union(*[getattr(read, part) for read in reads])
+
+
+class _Read:
+    """What one migration touches, read on its own (valid while its side renames nothing)."""
+
+    def __init__(self, migration: Any) -> None:
+        self.migration = migration
+        self.display: dict[Any, str] = {}
+        kinds: dict[ModelId, set[str]] = {}
+        for touch, _ in _Side([migration], self.display).touches:
+            kinds.setdefault(touch.model, set()).add(touch.kind)
+        self.strong = frozenset(m for m, found in kinds.items() if found - {RELATION})
+        self.referenced = frozenset(m for m, found in kinds.items() if RELATION in found)
+        self.whole = frozenset(m for m, found in kinds.items() if MODEL in found)
+        self.renames = _renames(migration.operations)
+
+
+def _renames(operations: Iterable[Any]) -> bool:
+    """Whether ``operations`` rename a model or a field, nested ones included."""
+    for op in operations:
+        if isinstance(op, (ops.RenameModel, ops.RenameField)):
+            return True
+        if isinstance(op, ops.SeparateDatabaseAndState) and _renames(
+            [*op.database_operations, *op.state_operations]
+        ):
+            return True
+        if isinstance(op, ops.RunSQL) and _renames(op.state_operations):
+            return True
+    return False
 
 
 def _refs(touches: list[Any], kind: str, name: str | None) -> tuple[OperationRef, ...]:

@@ -2,7 +2,8 @@
 
 They load the migrations from disk the way ``makemigrations`` does, so a
 malformed migration file is reported here, naming the file, before any
-command trips over it.
+command trips over it. Django runs them before most commands, so they share
+one load of the migrations, and ``W001`` is not computed when it is silenced.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.db.migrations.exceptions import (
     BadMigrationError,
@@ -18,7 +20,7 @@ from django.db.migrations.exceptions import (
 )
 from django.db.migrations.loader import MigrationLoader
 
-from .analysis import head_pairs, overlaps
+from .analysis import ModelOverlaps, head_pairs
 from .graph import BranchGraph, GraphError
 from .labels import migration_source
 from .types import Key, dotted
@@ -49,22 +51,69 @@ SETTINGS_HINT = (
 
 
 @register(TAG)
+def check_migrations(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Run every check on one load of the migrations: loading is most of their cost."""
+    try:
+        graph = _load()
+    except _LOAD_ERRORS as exc:
+        return [_load_error(exc)]
+    found = branch_graph_messages(graph, app_configs)
+    if "branchmig.W001" not in settings.SILENCED_SYSTEM_CHECKS:
+        found += parallel_branches_messages(graph, app_configs)
+    return found
+
+
 def check_branch_graph(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Report conflicts, label errors and a graph that cannot be loaded."""
+    """Report conflicts, label errors and a graph that cannot be loaded (E001-E004)."""
+    try:
+        graph = _load()
+    except _LOAD_ERRORS as exc:
+        return [_load_error(exc)]
+    return branch_graph_messages(graph, app_configs)
+
+
+def check_parallel_branches(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn when parallel branches of one app touch the same model (W001)."""
+    try:
+        graph = _load()
+    except _LOAD_ERRORS:
+        return []  # check_branch_graph reports why (E004).
+    return parallel_branches_messages(graph, app_configs)
+
+
+class _LoadFailed(Exception):
+    """The migrations were read but do not form a graph; ``loader`` names the files."""
+
+    def __init__(self, loader: MigrationLoader, error: Exception) -> None:
+        self.loader = loader
+        self.error = error
+
+
+_LOAD_ERRORS = (_LoadFailed, ImportError, SyntaxError)
+
+
+def _load() -> BranchGraph:
+    """Load the migrations from disk as ``makemigrations`` does, and build the graph."""
     loader = MigrationLoader(None, ignore_no_migrations=True, load=False)
     try:
         loader.build_graph()
-        graph = BranchGraph.from_loader(loader)
+        return BranchGraph.from_loader(loader)
     except (NodeNotFoundError, CircularDependencyError, BadMigrationError, GraphError) as exc:
-        return [_graph_error(loader, exc)]
-    except (ImportError, SyntaxError) as exc:
-        return [
-            Error(
-                "A migration module cannot be imported: %s" % exc,
-                hint=HINTS["E004"],
-                id="branchmig.E004",
-            )
-        ]
+        raise _LoadFailed(loader, exc) from exc
+
+
+def _load_error(exc: Exception) -> Error:
+    if isinstance(exc, _LoadFailed):
+        return _graph_error(exc.loader, exc.error)
+    return Error(
+        "A migration module cannot be imported: %s" % exc,
+        hint=HINTS["E004"],
+        id="branchmig.E004",
+    )
+
+
+def branch_graph_messages(graph: BranchGraph, app_configs: Any = None) -> list[CheckMessage]:
+    """E001-E003 for a graph that loaded: label problems and conflicting heads."""
     wanted = None if app_configs is None else {config.label for config in app_configs}
     errors: list[CheckMessage] = []
     for problem in graph.label_problems:
@@ -128,9 +177,9 @@ W001_COMMUTING_HINT = (
 
 
 def parallel_branches_warning(
-    graph: BranchGraph, a: Key, b: Key, models: Iterable[Key], *, commuting: bool = False
+    graph: BranchGraph, a: Key, b: Key, models: Iterable[str], *, commuting: bool = False
 ) -> Warning:
-    """W001 for heads ``a`` and ``b`` of one app, whose branches touch ``models``.
+    """W001 for heads ``a`` and ``b`` of one app, whose branches touch ``models`` (``shop.Order``).
 
     ``commuting`` says that the order test passed (``branchcheck`` runs it).
     """
@@ -140,7 +189,7 @@ def parallel_branches_warning(
             a[0],
             labelled(graph, a),
             labelled(graph, b),
-            ", ".join(dotted(m) for m in models),
+            ", ".join(models),
             " They commute: either order gives the same project state." if commuting else "",
         ),
         hint=(W001_COMMUTING_HINT if commuting else W001_HINT) % (dotted(a), dotted(b)),
@@ -154,30 +203,17 @@ def labelled(graph: BranchGraph, key: Key) -> str:
     return dotted(key) + (" [%s]" % ", ".join(labels) if labels else "")
 
 
-@register(TAG)
-def check_parallel_branches(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Warn when parallel branches of one app touch the same model (W001).
+def parallel_branches_messages(graph: BranchGraph, app_configs: Any = None) -> list[CheckMessage]:
+    """W001 for every pair of heads of an app whose branches touch the same model.
 
     Only what the operations touch is compared here, which needs no project
     state; ``branchcheck`` also tests whether the branches commute.
     """
-    loader = MigrationLoader(None, ignore_no_migrations=True, load=False)
-    try:
-        loader.build_graph()
-        graph = BranchGraph.from_loader(loader)
-    except (
-        NodeNotFoundError,
-        CircularDependencyError,
-        BadMigrationError,
-        GraphError,
-        ImportError,
-        SyntaxError,
-    ):
-        return []  # check_branch_graph reports why (E004).
     wanted = None if app_configs is None else {config.label for config in app_configs}
     found: list[CheckMessage] = []
     # Each head's ancestry once, not once per pair: an app with n heads has n^2/2 pairs.
     above: dict[Key, set[Key]] = {}
+    models = ModelOverlaps(graph)
     for a, b in head_pairs(graph):
         if wanted is not None and a[0] not in wanted:
             continue
@@ -186,8 +222,7 @@ def check_parallel_branches(app_configs: Any = None, **kwargs: Any) -> list[Chec
                 above[head] = graph.ancestors([head])
         left = graph.sorted(above[a] - above[b])
         right = graph.sorted(above[b] - above[a])
-        table = overlaps([graph.migration(k) for k in left], [graph.migration(k) for k in right])
-        if table:
-            models = dict.fromkeys(row.model_key for row in table)
-            found.append(parallel_branches_warning(graph, a, b, models))
+        touched = models(left, right)
+        if touched:
+            found.append(parallel_branches_warning(graph, a, b, [name for _, name in touched]))
     return found

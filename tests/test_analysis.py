@@ -23,6 +23,7 @@ from django_branchmig.analysis import (
     INDEPENDENT,
     OPAQUE,
     Analysis,
+    ModelOverlaps,
     OperationRef,
     Overlap,
     analyse,
@@ -525,3 +526,70 @@ def test_the_base_state_is_not_changed():
         [migration("0002_b", migrations.RenameField("order", "note", "remark"))],
     )
     assert base == before
+
+
+# ModelOverlaps, the shortcut W001 takes --------------------------------------------
+
+
+class _Migrations:
+    """Just what ``ModelOverlaps`` reads of a graph: the nodes and their migrations."""
+
+    def __init__(self, *found):
+        self.by_key = {(m.app_label, m.name): m for m in found}
+        self.nodes = list(self.by_key)
+
+    def migration(self, key):
+        return self.by_key[key]
+
+
+SIDES = [
+    *[([left], [right]) for left, right, _ in EVERY_OPERATION],
+    # A reference meets only creating, deleting or renaming the model.
+    (
+        [migrations.AddField("order", "other", models.ForeignKey("shop.product", models.CASCADE))],
+        [migrations.AddField("product", "sku", models.CharField(max_length=9, default=""))],
+    ),
+    (
+        [migrations.AddField("order", "other", models.ForeignKey("shop.product", models.CASCADE))],
+        [migrations.DeleteModel("product")],
+    ),
+    # Renames on one side: the ordered walk decides.
+    (
+        [
+            migrations.RenameField("order", "note", "memo"),
+            migrations.AlterField("order", "memo", models.TextField(default="")),
+        ],
+        [migrations.AddField("order", "paid", models.BooleanField(default=False))],
+    ),
+    (
+        [migrations.RenameModel("Order", "Purchase")],
+        [migrations.AddField("product", "sku", models.CharField(max_length=9, default=""))],
+    ),
+    # Nothing in common.
+    (
+        [migrations.AddField("order", "paid", models.BooleanField(default=False))],
+        [migrations.AddField("product", "sku", models.CharField(max_length=9, default=""))],
+    ),
+]
+
+
+@pytest.mark.parametrize("left, right", SIDES)
+def test_model_overlaps_finds_the_models_of_the_overlap_table(left, right):
+    """Per-migration sets give the models of ``overlaps()``, split over two migrations a side."""
+    left_side = [migration("0002_a", *left[:1]), migration("0003_a", *left[1:])]
+    right_side = [migration("0002_b", *right[:1]), migration("0003_b", *right[1:])]
+    expected = {row.model_key for row in overlaps(left_side, right_side)}
+    found = ModelOverlaps(_Migrations(INITIAL, *left_side, *right_side))(
+        [("shop", m.name) for m in left_side], [("shop", m.name) for m in right_side]
+    )
+    assert {model for model, _ in found} == expected
+
+
+def test_model_overlaps_names_models_as_created():
+    """Models of the test apps are not in the project: their names come from CreateModel."""
+    left = migration("0002_a", migrations.AddField("order", "paid", models.BooleanField()))
+    right = migration("0002_b", migrations.AlterField("order", "note", models.TextField()))
+    found = ModelOverlaps(_Migrations(INITIAL, left, right))(
+        [("shop", "0002_a")], [("shop", "0002_b")]
+    )
+    assert found == [(("shop", "order"), "shop.Order")]

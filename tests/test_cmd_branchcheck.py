@@ -29,14 +29,14 @@ from tests.utils import run_command
 
 W001_COMMUTING = (
     "?: (branchmig.W001) Parallel branches of app 'shop' touch the same model: "
-    "shop.0002_order_status [fulfilment] and shop.0002_rename_note both touch shop.order. They "
+    "shop.0002_order_status [fulfilment] and shop.0002_rename_note both touch shop.Order. They "
     "commute: either order gives the same project state.\n"
     "\tHINT: Nothing needs to change; merge the branches with 'python manage.py branchmerge "
     "shop.0002_order_status shop.0002_rename_note' when they are done."
 )
 E005 = (
     "Parallel branches of app 'shop' conflict: shop.0002_note_longer [longer] and "
-    "shop.0002_note_text both touch shop.order. Branch shop.0002_note_longer then branch "
+    "shop.0002_note_text both touch shop.Order. Branch shop.0002_note_longer then branch "
     "shop.0002_note_text differs from the reverse order: field note of shop.Order differs."
 )
 E005_HINT = (
@@ -280,7 +280,7 @@ def test_w001_parallel_branches_touch_the_same_model(scenario):
     assert check_parallel_branches() == [
         Warning(
             "Parallel branches of app 'shop' touch the same model: shop.0002_note_longer "
-            "[longer] and shop.0002_note_text both touch shop.order.",
+            "[longer] and shop.0002_note_text both touch shop.Order.",
             hint="Run 'python manage.py branchcheck' to test whether their operations commute, "
             "and 'python manage.py branchmerge shop.0002_note_longer shop.0002_note_text' to "
             "see them and merge the branches.",
@@ -317,5 +317,5 @@ def test_w001_in_manage_py_check(scenario):
     assert returncode == 0
     assert (
         "?: (branchmig.W001) Parallel branches of app 'shop' touch the same model: "
-        "shop.0002_order_status [fulfilment] and shop.0002_rename_note both touch shop.order."
+        "shop.0002_order_status [fulfilment] and shop.0002_rename_note both touch shop.Order."
     ) in err

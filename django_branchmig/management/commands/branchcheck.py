@@ -113,7 +113,7 @@ def branch_messages() -> list[CheckMessage]:
     for a, b in head_pairs(graph):
         found = analyse_heads(graph, loader, a, b)
         if found.verdict == CONFLICTING:
-            touched = ", ".join(dotted(model) for model in found.models)
+            touched = ", ".join(found.model_names)
             messages.append(
                 Error(
                     "Parallel branches of app %r conflict: %s and %s%s. %s%s"
@@ -133,7 +133,7 @@ def branch_messages() -> list[CheckMessage]:
         if found.overlaps:
             messages.append(
                 parallel_branches_warning(
-                    graph, a, b, found.models, commuting=found.verdict != OPAQUE
+                    graph, a, b, found.model_names, commuting=found.verdict != OPAQUE
                 )
             )
         if found.opaque:
