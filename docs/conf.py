@@ -25,7 +25,10 @@ copyright = "django-branchmig contributors"
 release = _release()
 version = ".".join(release.split(".")[:2])
 
-extensions: list[str] = []
+# MyST reads the Markdown pages (the benchmark report).
+extensions: list[str] = ["myst_parser"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+myst_heading_anchors = 3
 templates_path: list[str] = []
 exclude_patterns = ["_build"]
 root_doc = "index"
