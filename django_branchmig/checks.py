@@ -54,7 +54,7 @@ SETTINGS_HINT = (
 def check_migrations(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Run every check on one load of the migrations: loading is most of their cost."""
     try:
-        graph = _load()
+        graph = _load(keep=True)
     except _LOAD_ERRORS as exc:
         return [_load_error(exc)]
     found = branch_graph_messages(graph, app_configs)
@@ -92,14 +92,53 @@ class _LoadFailed(Exception):
 _LOAD_ERRORS = (_LoadFailed, ImportError, SyntaxError)
 
 
-def _load() -> BranchGraph:
-    """Load the migrations from disk as ``makemigrations`` does, and build the graph."""
+def _load(keep: bool = False) -> BranchGraph:
+    """Load the migrations from disk as ``makemigrations`` does, and build the graph.
+
+    With ``keep``, leave the loader and graph for ``take_checked_load()``.
+    """
     loader = MigrationLoader(None, ignore_no_migrations=True, load=False)
     try:
         loader.build_graph()
-        return BranchGraph.from_loader(loader)
+        graph = BranchGraph.from_loader(loader)
     except (NodeNotFoundError, CircularDependencyError, BadMigrationError, GraphError) as exc:
         raise _LoadFailed(loader, exc) from exc
+    if keep and _Handoff.wanted:
+        _Handoff.load = (loader, graph)
+    return graph
+
+
+class _Handoff:
+    """What ``check_migrations`` loaded, kept only while a command waits for it."""
+
+    wanted = False
+    load: tuple[MigrationLoader, BranchGraph] | None = None
+
+
+def expect_checked_load(wanted: bool = True) -> None:
+    """Have the checks keep what they load for ``take_checked_load()``, or stop (False)."""
+    _Handoff.wanted, _Handoff.load = wanted, None
+
+
+def take_checked_load() -> tuple[MigrationLoader, BranchGraph] | None:
+    """Hand the loader and graph the checks just built to the command, once.
+
+    A command that runs the checks and then loads the migrations itself would
+    read every migration file twice. It may take the checks' load instead when it
+    called ``expect_checked_load()`` before the checks ran, so that the load is
+    its own. The checks' loader ignores an explicit ``MIGRATION_MODULES`` entry
+    whose module is missing, as ``makemigrations`` does, where ``migrate`` raises;
+    in that one case the command gets None and loads again.
+    """
+    taken, _Handoff.load = _Handoff.load, None
+    if taken is None:
+        return None
+    loader, graph = taken
+    for app_label in loader.unmigrated_apps:
+        module_name, explicit = MigrationLoader.migrations_module(app_label)
+        if explicit and module_name is not None:
+            return None
+    return loader, graph
 
 
 def _load_error(exc: Exception) -> Error:

@@ -142,3 +142,40 @@ def test_inconsistent_history_is_refused_before_anything_runs(scenario_db):
     )
     assert applied() == ["0002_product_price"]
     MigrationRecorder(connection).record_unapplied("shop", "0002_product_price")
+
+
+def _count_disk_loads(monkeypatch) -> list[object]:
+    """Record every ``MigrationLoader.load_disk`` call: each one reads every migration file."""
+    from django.db.migrations.loader import MigrationLoader
+
+    calls: list[object] = []
+    load_disk = MigrationLoader.load_disk
+
+    def counted(self):
+        calls.append(self)
+        return load_disk(self)
+
+    monkeypatch.setattr(MigrationLoader, "load_disk", counted)
+    return calls
+
+
+def test_the_system_checks_and_the_plan_share_one_load(scenario_db, monkeypatch):
+    """With the checks on, the migration files are read once, by the checks, not twice."""
+    scenario_db("forked_labelled")
+    calls = _count_disk_loads(monkeypatch)
+    out, err, returncode = migrate("--plan", skip_checks=False)
+    assert (err, returncode) == ("", 0)
+    assert "shop.0001_initial" in out
+    assert len(calls) == 1
+    calls.clear()
+    out, err, returncode = migrate("--plan")  # call_command skips the checks by default
+    assert (err, returncode) == ("", 0)
+    assert len(calls) == 1
+
+
+def test_a_missing_migrations_module_is_still_an_error(scenario_db, settings):
+    """The checks ignore an explicit module that does not exist; branchmigrate does not."""
+    scenario_db("linear")
+    settings.MIGRATION_MODULES = {**settings.MIGRATION_MODULES, "payments": "tests.nowhere"}
+    with pytest.raises(ModuleNotFoundError, match="tests.nowhere"):
+        migrate("--plan", skip_checks=False)

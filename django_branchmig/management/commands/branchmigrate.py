@@ -23,6 +23,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState
 from django.utils.module_loading import module_has_submodule
 
+from ...checks import expect_checked_load, take_checked_load
 from ...graph import BranchGraph
 from ...locking import LockTimeout, migration_lock
 from ...planner import Plan, make_plan
@@ -103,6 +104,14 @@ class Command(MigrateCommand):
             help="Do not take the per-database migration lock.",
         )
 
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # The system checks load the migrations; handle() takes that load if they ran.
+        expect_checked_load()
+        try:
+            return super().execute(*args, **options)
+        finally:
+            expect_checked_load(False)
+
     def get_check_kwargs(self, options: Any) -> Any:
         # Database checks run in handle(), once the targets are known to be valid.
         kwargs = dict(super().get_check_kwargs(options))
@@ -134,9 +143,13 @@ class Command(MigrateCommand):
                 import_module(".management", app_config.name)
 
         # Validate every target against the graph on disk before touching the database.
-        loader = MigrationLoader(None)
-        with graph_errors():
-            graph = BranchGraph.from_loader(loader)
+        checked = take_checked_load()
+        if checked is not None:
+            loader, graph = checked
+        else:
+            loader = MigrationLoader(None)
+            with graph_errors():
+                graph = BranchGraph.from_loader(loader)
         with target_errors():
             resolve(targets, graph)
         if not options["skip_checks"]:
