@@ -139,9 +139,18 @@ def build(alias: str, files: dict[str, tuple[int, int]], rows: dict[Key, Any]) -
     except GRAPH_ERRORS as exc:
         snapshot.error = "The migration graph cannot be loaded: %s" % exc
         return snapshot
-    state = applied_state(loader, graph, alias)
-    snapshot.loader, snapshot.graph, snapshot.state = loader, graph, state
+    return with_graph(snapshot, graph, applied_state(loader, graph, alias), loader)
+
+
+def with_graph(
+    snapshot: Snapshot,
+    graph: BranchGraph,
+    state: AppliedState,
+    loader: MigrationLoader | None = None,
+) -> Snapshot:
+    """Fill ``snapshot`` with a graph, its state and the page's data for them."""
     data = page_data(graph, state)
+    snapshot.loader, snapshot.graph, snapshot.state = loader, graph, state
     snapshot.payload = json.dumps(data, separators=(",", ":"))
     snapshot.script = json_script(data, "django-branchmig-data")
     return snapshot
@@ -150,9 +159,12 @@ def build(alias: str, files: dict[str, tuple[int, int]], rows: dict[Key, Any]) -
 def _forget_changed_modules(
     before: dict[str, tuple[int, int]] | None, after: dict[str, tuple[int, int]]
 ) -> None:
-    """Drop modules whose file changed or vanished, so that the loader imports them afresh."""
+    """Drop modules whose file changed, so that the loader imports them afresh.
+
+    A deleted file needs nothing: the loader lists the directory, not ``sys.modules``.
+    """
     if before is None:
         return
-    for module_name, stamp in before.items():
-        if after.get(module_name) != stamp:
+    for module_name, stamp in after.items():
+        if module_name in before and before[module_name] != stamp:
             sys.modules.pop(module_name, None)
