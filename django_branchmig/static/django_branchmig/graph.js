@@ -123,6 +123,11 @@
   }
   const overlaps = (box, x0, y0, x1, y1) => x1 >= box.x0 && x0 <= box.x1 && y1 >= box.y0 && y0 <= box.y1;
 
+  // Each unit's state and plan classes, recomputed only when the plan changes.
+  let unitClasses = [];
+  function refreshClasses() {
+    unitClasses = units.map((unit, u) => unitClass(u));
+  }
   function unitClass(u) {
     const unit = units[u];
     const states = new Set(unit.nodes.map((i) => nodes[i].state));
@@ -154,6 +159,11 @@
       const x1 = unitX(source) + NODE_W / 2, y1 = unitY(source) + unitHeight(source);
       const x2 = unitX(target) + NODE_W / 2, y2 = unitY(target);
       if (!overlaps(box, Math.min(x1, x2), y1, Math.max(x1, x2), y2)) continue;
+      if (!detailed) {
+        // Zoomed out, edges are a texture: straight, and other apps' only when legible.
+        if (kind === "parent" || view.k >= 0.2) paths[kind].push("M" + x1 + " " + y1 + "L" + x2 + " " + y2);
+        continue;
+      }
       const bend = Math.min(ROW_H, (y2 - y1) / 2);
       paths[kind].push("M" + x1 + " " + y1 + "C" + x1 + " " + (y1 + bend) + " " + x2 + " " + (y2 - bend) + " " + x2 + " " + y2);
     }
@@ -178,7 +188,7 @@
       if (!unitShown[u]) continue;
       const x = unitX(u), y = unitY(u), h = unitHeight(u);
       if (!overlaps(box, x, y, x + NODE_W, y + h)) continue;
-      const cls = unitClass(u);
+      const cls = unitClasses[u];
       (shapes[cls] = shapes[cls] || []).push("M" + x + " " + y + "h" + NODE_W + "v" + h + "h-" + NODE_W + "z");
     }
     for (const cls in shapes) el("path", { d: shapes[cls].join(""), class: "djbm-coarse " + cls }, layer);
@@ -219,7 +229,7 @@
 
   function drawRun(parent, u, x, y) {
     const unit = units[u], first = nodes[unit.nodes[0]], last = nodes[unit.nodes[unit.nodes.length - 1]];
-    const g = el("g", { class: "djbm-node djbm-run " + unitClass(u), transform: "translate(" + x + "," + y + ")", "data-unit": String(u), tabindex: "0", role: "button" }, parent);
+    const g = el("g", { class: "djbm-node djbm-run " + unitClasses[u], transform: "translate(" + x + "," + y + ")", "data-unit": String(u), tabindex: "0", role: "button" }, parent);
     const applied = unit.nodes.filter((i) => nodes[i].state === "applied").length;
     const title = el("title", {}, g);
     title.textContent = unit.nodes.length + " migrations: " + first.id + " \u2026 " + last.name
@@ -455,6 +465,7 @@
       panel.replaceChildren(h("h2", "branchmigrate " + target, "djbm-title"));
       if (answer.error) {
         panel.append(h("pre", answer.error, "djbm-error djbm-plan-error"));
+        refreshClasses();
         schedule();
         return;
       }
@@ -468,6 +479,7 @@
         list.classList.add("djbm-plan-list", "djbm-plan-" + cls);
         panel.append(list);
       }
+      refreshClasses();
       const first = answer.backwards[0] || answer.forwards[0];
       if (first) centreOn(byId.get(first));
       schedule();
@@ -478,6 +490,7 @@
     planMark.clear();
     $("djbm-target").value = "";
     $("djbm-plan").hidden = true;
+    refreshClasses();
     schedule();
   });
 
@@ -505,6 +518,7 @@
   $("djbm-database").addEventListener("change", () => $("djbm-database-form").submit());
   window.addEventListener("resize", schedule);
   data.lanes.forEach((lane, index) => { lane.index = index; });
+  refreshClasses();
   computeRows();
   applyFilters();
   // A small graph gets a canvas no taller than itself.
