@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..graph import PARENT, BranchGraph
+from ..graph import PARENT, BranchGraph, _collector_paused
 from ..state import AppliedState
 from ..types import Key, dotted
 
@@ -171,6 +171,12 @@ def page_data(graph: BranchGraph, state: AppliedState | None = None) -> dict[str
     without an applied state. Ghosts (rows with no migration on disk) are
     appended as units of their own below the graph, in their app's lane.
     """
+    # Like the graph build: many small allocations, no cycles, a large heap to scan.
+    with _collector_paused():
+        return _page_data(graph, state)
+
+
+def _page_data(graph: BranchGraph, state: AppliedState | None) -> dict[str, Any]:
     plan = layout(graph)
     ghosts = list(state.ghosts) if state is not None else []
     apps = sorted(set(graph.apps) | {app for app, _ in ghosts})
