@@ -13,7 +13,9 @@ Kinds:
     resolution, planning, and the conflict policy that ``migrate`` runs.
 ``current``
     Django's connected ``MigrationLoader`` (it reads the recorder), then the
-    graph, the applied overlay and the ``branchcurrent`` report.
+    graph, the applied overlay and the ``branchcurrent`` report; then the admin
+    graph page's data for that graph and overlay: ``page_data()`` (the layout)
+    and its two serializations, what the page's cache stores.
 ``memory``
     The same work as ``disk`` and ``current`` under ``tracemalloc``: the peak
     of the Python heap during each phase.
@@ -127,7 +129,25 @@ def probe_current() -> dict[str, Any]:
         return current_report(graph, state)
 
     report, seconds = _timed(ours)
-    return {"django": django_seconds, "current": seconds, "at_heads": report["at_heads"]}
+    graph = BranchGraph.from_loader(loader)
+    state = applied_state(loader, graph, "default")
+    _, admin_seconds = _timed(lambda: admin_page(graph, state))
+    return {
+        "django": django_seconds,
+        "current": seconds,
+        "admin": admin_seconds,
+        "at_heads": report["at_heads"],
+    }
+
+
+def admin_page(graph: Any, state: Any) -> tuple[str, str]:
+    """What the admin graph page computes from a graph and its overlay (``with_graph``)."""
+    from django.utils.html import json_script
+
+    from django_branchmig.render.layout import page_data
+
+    data = page_data(graph, state)
+    return json.dumps(data, separators=(",", ":")), json_script(data, "django-branchmig-data")
 
 
 def probe_memory() -> dict[str, Any]:
@@ -176,8 +196,13 @@ def probe_memory() -> dict[str, Any]:
     tracemalloc.stop()
     tracemalloc.start()
     graph = BranchGraph.from_loader(connected)
-    current_report(graph, applied_state(connected, graph, "default"))
+    state = applied_state(connected, graph, "default")
+    current_report(graph, state)
     peaks["current"] = peak()
+    tracemalloc.stop()
+    tracemalloc.start()
+    admin_page(graph, state)
+    peaks["admin"] = peak()
     tracemalloc.stop()
     return peaks
 
