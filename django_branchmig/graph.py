@@ -72,7 +72,7 @@ class BranchGraph:
         *,
         migrations: Mapping[Key, Any] | None = None,
         label_problems: Iterable[LabelProblem] = (),
-        acyclic: bool = False,
+        validated: bool = False,
     ) -> None:
         nodes = list(nodes)
         known = set(nodes)
@@ -83,26 +83,31 @@ class BranchGraph:
         self._succ: dict[Key, list[Key]] = {key: [] for key in nodes}
         self._parents: dict[Key, list[Key]] = {}
         self._children: dict[Key, list[Key]] = {}
+        edges = list(edges)
+        # A graph from Django's loader comes validated: it refuses missing nodes and cycles.
+        if not validated:
+            for source, target, _ in edges:
+                if source not in known:
+                    raise GraphError(
+                        "Migration %s dependencies reference nonexistent parent node %s."
+                        % (dotted(target), dotted(source))
+                    )
+                if target not in known:
+                    raise GraphError(
+                        "Migration %s dependencies reference nonexistent child node %s."
+                        % (dotted(source), dotted(target))
+                    )
+        pred, succ, parents, children = self._pred, self._succ, self._parents, self._children
         for source, target, kind in edges:
-            if source not in known:
-                raise GraphError(
-                    "Migration %s dependencies reference nonexistent parent node %s."
-                    % (dotted(target), dotted(source))
-                )
-            if target not in known:
-                raise GraphError(
-                    "Migration %s dependencies reference nonexistent child node %s."
-                    % (dotted(source), dotted(target))
-                )
-            self._pred[target].append(source)
-            self._succ[source].append(target)
+            pred[target].append(source)
+            succ[source].append(target)
             if kind == PARENT:
-                self._parents.setdefault(target, []).append(source)
-                self._children.setdefault(source, []).append(target)
+                parents.setdefault(target, []).append(source)
+                children.setdefault(source, []).append(target)
         self._networkx: nx.DiGraph | None = None
         # is_directed_acyclic_graph is linear; find_cycle is far slower on large
         # graphs, so it only runs to name a cycle that is known to exist.
-        if not acyclic and not nx.is_directed_acyclic_graph(self.as_networkx()):
+        if not validated and not nx.is_directed_acyclic_graph(self.as_networkx()):
             cycle = nx.find_cycle(self.as_networkx())
             path = [edge[0] for edge in cycle] + [cycle[-1][1]]
             raise GraphError(
@@ -258,14 +263,14 @@ class BranchGraph:
         for key, labels in from_settings.items():
             declared[key] = tuple(dict.fromkeys(declared.get(key, ()) + labels))
         problems.sort(key=lambda problem: problem.key or ("", ""))
-        # Django's loader has already refused cycles (ensure_not_cyclic) on these edges.
+        # Django's loader has already refused missing nodes and cycles on these edges.
         return cls(
             edges,
             migrations,
             declared,
             migrations=migrations,
             label_problems=problems,
-            acyclic=True,
+            validated=True,
         )
 
     # Structure ---------------------------------------------------------------
