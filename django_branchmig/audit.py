@@ -39,6 +39,7 @@ class AuditLog:
         self.warn = warn
         self.run: MigrationRun | None = None
         self.given_up = False
+        self.reason = ""
         self._rows: dict[Step, MigrationRunStep] = {}
         self._started: dict[Step, float] = {}
         self._positions: dict[Step, int] = {}
@@ -122,6 +123,16 @@ class AuditLog:
         if self.run is None:
             return
         run = self.run
+        if self.given_up:
+            # The steps are incomplete, but the run itself can still say how it ended.
+            run.error = "\n".join(filter(None, [error, "Audit log incomplete: %s." % self.reason]))
+            try:
+                with transaction.atomic(using=self.alias):
+                    run.finished, run.outcome = timezone.now(), outcome
+                    run.save(update_fields=["finished", "outcome", "error"])
+            except Error:
+                pass
+            return
         missing = [step for step in self._positions if step not in self._rows]
 
         def write() -> None:
@@ -188,7 +199,7 @@ class AuditLog:
 
     def _give_up(self, reason: str) -> None:
         if not self.given_up:
-            self.given_up = True
+            self.given_up, self.reason = True, reason
             self.warn("Audit log not written: %s." % reason)
 
 

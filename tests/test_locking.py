@@ -180,9 +180,10 @@ def test_concurrent_runs_apply_each_migration_once(
     assert len(first_run) == 1
     # On SQLite the processes share a new database file; elsewhere the migrated test database.
     warned = connection.vendor == "sqlite"
-    assert sorted((code, err) for code, _, err in results) == [(0, "")] * (6 - warned) + [
-        (0, "Audit log not written: %s.\n" % NEW_DATABASE)
-    ] * warned
+    assert (
+        sorted((code, err) for code, _, err in results)
+        == [(0, "")] * (6 - warned) + [(0, "Audit log not written: %s.\n" % NEW_DATABASE)] * warned
+    )
     counts = recorded_counts(connection)
     assert {key: count for key, count in counts.items() if count != 1} == {}
     assert sorted(key for key in counts if key[0] in TEST_APPS) == expected

@@ -283,7 +283,7 @@ class Command(MigrateCommand):
         try:
             self._post_migrate(post_migrate_state, connection.alias, django_plan)
         except BaseException as exc:
-            self.audit.finish("failed", "post_migrate: %s: %s" % _error(exc))
+            self.audit.finish("failed", "post_migrate: %s" % _error(exc))
             if isinstance(exc, KeyboardInterrupt):
                 raise CommandError(
                     "Interrupted while sending post_migrate; every migration of the plan ran.",
@@ -305,7 +305,7 @@ class Command(MigrateCommand):
         running = self.progress.running
         if self.verbosity >= 1 and running:
             self.stdout.write(self.style.ERROR(" INTERRUPTED" if interrupted else " FAILED"))
-        error = "%s: %s" % _error(exc)
+        error = _error(exc)
         if running:
             outcome = "interrupted" if interrupted else "failed"
             self.audit.step_ended((running[0], running[1]), running[2], outcome, error)
@@ -483,5 +483,6 @@ class Command(MigrateCommand):
             raise CommandError("Cancelled; nothing was changed.")
 
 
-def _error(exc: BaseException) -> tuple[str, str]:
-    return type(exc).__name__, str(exc)
+def _error(exc: BaseException) -> str:
+    """``RuntimeError: boom``, or ``KeyboardInterrupt`` for an exception without a message."""
+    return "%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__
