@@ -28,7 +28,7 @@ class ReadOnly:
         return False
 
 
-class MigrationRunStepInline(ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
+class MigrationRunStepInline(ReadOnly, admin.TabularInline):
     model = MigrationRunStep
     fields = ("position", "migration", "backwards", "outcome", "duration", "error")
     readonly_fields = fields
@@ -42,7 +42,7 @@ class MigrationRunStepInline(ReadOnly, admin.TabularInline):  # type: ignore[typ
 
 
 @admin.register(MigrationRun)
-class MigrationRunAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+class MigrationRunAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "started",
         "database",
