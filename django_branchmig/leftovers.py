@@ -81,12 +81,30 @@ def present(connection: BaseDatabaseWrapper, changes: list[Change]) -> list[Chan
 
 
 def undo_sql(connection: BaseDatabaseWrapper, changes: list[Change]) -> list[str]:
-    """Statements that drop ``changes``: columns first, then tables."""
+    """Statements that drop ``changes``: foreign keys on dropped columns, columns, then tables.
+
+    MySQL refuses to drop a column that a foreign key constraint uses, and ``AddField`` of a
+    ``ForeignKey`` creates the constraint with the column, so the constraint goes first.
+    """
+    editor = connection.SchemaEditorClass(connection)  # For its SQL templates only.
     quote = connection.ops.quote_name
-    columns = [
-        "ALTER TABLE %s DROP COLUMN %s;" % (quote(c.table), quote(c.column))
-        for c in changes
-        if c.column is not None
+    foreign_keys: list[str] = []
+    columns: list[str] = []
+    with connection.cursor() as cursor:
+        for change in changes:
+            if change.column is None:
+                continue
+            constraints = connection.introspection.get_constraints(cursor, change.table)
+            for name, constraint in sorted(constraints.items()):
+                if constraint["foreign_key"] and change.column in constraint["columns"]:
+                    foreign_keys.append(
+                        editor.sql_delete_fk % {"table": quote(change.table), "name": quote(name)}
+                    )
+            columns.append(
+                editor.sql_delete_column
+                % {"table": quote(change.table), "column": quote(change.column)}
+            )
+    tables = [
+        editor.sql_delete_table % {"table": quote(c.table)} for c in changes if c.column is None
     ]
-    tables = ["DROP TABLE %s;" % quote(c.table) for c in changes if c.column is None]
-    return columns + tables
+    return ["%s;" % statement for statement in foreign_keys + columns + tables]

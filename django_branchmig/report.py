@@ -112,16 +112,18 @@ def _leftovers(loader: MigrationLoader, connection: BaseDatabaseWrapper, key: Ke
             "migration and run branchmigrate again." % _names(expected)
         ]
     undo = " ".join(undo_sql(connection, found))
+    pronoun = "it" if len(found) == 1 else "them"
     if len(found) == len(expected):
         return [
-            "  All the tables and columns it creates are in the database (%s). If its other "
-            "operations need not run, record it as applied: '%s'. Otherwise drop them (%s) and "
-            "run branchmigrate again." % (_names(found), fake, undo)
+            "  It left behind %s: all the tables and columns it creates. Drop %s (%s) and run "
+            "branchmigrate again. If its other operations need not run and its constraints and "
+            "indexes are in place, you may record it as applied instead: '%s'."
+            % (_names(found), pronoun, undo, fake)
         ]
     missing = [change for change in expected if change not in found]
     return [
-        "  It left behind %s, but not %s. Drop them (%s), fix the migration and run "
-        "branchmigrate again." % (_names(found), _names(missing), undo)
+        "  It left behind %s, but not %s. Drop %s (%s) and run branchmigrate again."
+        % (_names(found), _names(missing), pronoun, undo)
     ]
 
 

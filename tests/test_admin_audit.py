@@ -95,7 +95,7 @@ def test_staff_with_the_view_permission_reads_but_cannot_change(client, run):
     assert client.get(urls(run)["add"]).status_code == 403
 
 
-def test_changelist_filters_by_database_and_outcome(admin_client, run):
+def test_changelist_filters_by_database_outcome_and_date(admin_client, run):
     MigrationRun.objects.create(started="2026-03-05T00:00:00Z", database="other", host="db-9")
     page = admin_client.get(urls(run)["changelist"], {"database": "other"})
     html = page.content.decode()
@@ -103,3 +103,9 @@ def test_changelist_filters_by_database_and_outcome(admin_client, run):
     page = admin_client.get(urls(run)["changelist"], {"outcome": "failed"})
     html = page.content.decode()
     assert "web-1" in html and "db-9" not in html
+    page = admin_client.get(
+        urls(run)["changelist"],
+        {"started__gte": "2026-03-05 00:00:00+00:00", "started__lt": "2026-03-06 00:00:00+00:00"},
+    )
+    html = page.content.decode()
+    assert "db-9" in html and "web-1" not in html

@@ -275,7 +275,7 @@ DROP_LOG = """
         dependencies = [("shop", "0001_initial")]
         operations = [
             migrations.CreateModel("Flag", [("id", models.BigAutoField(primary_key=True))]),
-            migrations.RunPython(drop_log, migrations.RunPython.noop),
+            migrations.RunPython(drop_log, migrations.RunPython.noop, atomic=False),
         ]
 """
 

@@ -54,9 +54,10 @@ class MigrationRunAdmin(ReadOnly, admin.ModelAdmin):
         "step_count",
         "finished",
     )
-    list_filter = ("database", "outcome", "fake")
+    # A date filter, not date_hierarchy: the hierarchy truncates dates in SQL, which on MySQL and
+    # MariaDB with USE_TZ needs time zone tables that many servers lack; the filter compares.
+    list_filter = ("database", "outcome", ("started", admin.DateFieldListFilter), "fake")
     search_fields = ("os_user", "host", "steps__app_label", "steps__name")
-    date_hierarchy = "started"
     fields = (
         ("started", "finished"),
         ("database", "outcome"),
