@@ -7,6 +7,8 @@ command trips over it.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,10 +59,12 @@ def check_branch_graph(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
         graph = BranchGraph.from_loader(loader)
     except (NodeNotFoundError, CircularDependencyError, BadMigrationError, GraphError) as exc:
         return [_graph_error(loader, exc)]
-    except (ImportError, SyntaxError) as exc:
+    except Exception as exc:  # Any error raised while importing a migration module.
+        where = _failing_file(exc)
         return [
             Error(
-                "A migration module cannot be imported: %s" % exc,
+                "A migration module cannot be imported: %s: %s%s"
+                % (type(exc).__name__, exc, " (%s)" % where if where else ""),
                 hint=HINTS["E004"],
                 id="branchmig.E004",
             )
@@ -99,11 +103,40 @@ def check_branch_graph(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
     return errors
 
 
+def _failing_file(exc: BaseException) -> str | None:
+    """The file where an import failed: a syntax error's file, or the innermost real frame.
+
+    Import machinery frames are ``<frozen importlib._bootstrap>``; the frame below them is the
+    module whose top level raised.
+    """
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return exc.filename
+    found = None
+    traceback = exc.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if not filename.startswith("<"):
+            found = filename
+        traceback = traceback.tb_next
+    return found
+
+
+def _bad_migration_file(loader: MigrationLoader, exc: Exception) -> str | None:
+    """The module of a ``BadMigrationError`` ("Migration NAME in app LABEL has no ...")."""
+    match = re.match(r"Migration (\S+) in app (\S+) ", str(exc))
+    module_name = match and loader.migrations_module(match[2])[0]
+    module = sys.modules.get("%s.%s" % (module_name, match[1])) if match else None
+    return getattr(module, "__file__", None)
+
+
 def _graph_error(loader: MigrationLoader, exc: Exception) -> Error:
     """E004, naming the file of the migration at fault when it can be found."""
     origin = getattr(exc, "origin", None)  # Django passes the Migration, not its key.
     migration = origin if hasattr(origin, "operations") else None
     where = " (%s)" % migration_source(migration) if migration is not None else ""
+    if isinstance(exc, BadMigrationError):
+        bad_file = _bad_migration_file(loader, exc)
+        where = " (%s)" % bad_file if bad_file else ""
     if isinstance(exc, CircularDependencyError):
         files = [
             migration_source(loader.disk_migrations[key])
@@ -170,8 +203,7 @@ def check_parallel_branches(app_configs: Any = None, **kwargs: Any) -> list[Chec
         CircularDependencyError,
         BadMigrationError,
         GraphError,
-        ImportError,
-        SyntaxError,
+        Exception,
     ):
         return []  # check_branch_graph reports why (E004).
     wanted = None if app_configs is None else {config.label for config in app_configs}

@@ -13,17 +13,14 @@ the failed migration left behind, follows the advice of the failure report, and 
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tests.campaign.schema import CREATES, SCENARIO, mismatch, recorded
-from tests.utils import database_env, run_command, subprocess_command
+from tests.utils import run_command, subprocess_command
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -122,32 +119,9 @@ def test_fault_at_every_position_in_process(campaign, monkeypatch, kind):
     assert mismatch(connection) == {}
 
 
-@pytest.fixture
-def shared(campaign, tmp_path: Path) -> Iterator[tuple[dict[str, str], BaseDatabaseWrapper]]:
-    """A database that child processes share with the test, with Django's apps migrated.
-
-    The SQLite test database is in memory, which no other process can see: use a file.
-    """
-    default = connections["default"]
-    if default.vendor != "sqlite":
-        yield database_env(), default
-        return
-    settings_dict = copy.deepcopy(default.settings_dict)
-    settings_dict["NAME"] = str(tmp_path / "campaign.sqlite3")
-    conn = type(default)(settings_dict, "default")
-    env = {"BRANCHMIG_DB_NAME_DEFAULT": settings_dict["NAME"]}
-    prepared = subprocess_command(
-        "branchmigrate", "--noinput", "admin", "auth", "contenttypes", "sessions",
-        "django_branchmig", env=env,
-    )  # fmt: skip
-    assert prepared.returncode == 0, prepared.stderr
-    yield env, conn
-    conn.close()
-
-
-def test_sigkill_at_every_position(shared):
+def test_sigkill_at_every_position(campaign, campaign_database):
     """A killed process leaves the record true; the next run closes its audit run and goes on."""
-    env, conn = shared
+    env, conn = campaign_database
     closed = "ended without finishing while applying %s; it is now marked interrupted."
     for position, migration in enumerate(PLAN):
         result = subprocess_command(
@@ -177,8 +151,8 @@ def test_sigkill_at_every_position(shared):
     assert mismatch(conn) == {}
 
 
-def test_sigint_in_a_real_process_exits_130_with_a_report(shared):
-    env, conn = shared
+def test_sigint_in_a_real_process_exits_130_with_a_report(campaign, campaign_database):
+    env, conn = campaign_database
     migration = "payments.0002_refund"
     result = subprocess_command(
         "branchmigrate", "--noinput", env={**env, "BRANCHMIG_FAULT": migration + ":sigint"}
