@@ -14,6 +14,7 @@ database.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import subprocess
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         os.remove(name)
     call_command(
         "branchmigrate", "admin", "auth", "contenttypes", "sessions", "django_branchmig",
-        interactive=False, verbosity=0,
+        interactive=False, verbosity=0, stderr=io.StringIO(),
     )  # fmt: skip
     result = race(connection, args.command, args.rounds, args.processes)
     print("%s on %s" % (result.summary(), args.backend))
