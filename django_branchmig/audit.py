@@ -43,6 +43,7 @@ class AuditLog:
         self._rows: dict[Step, MigrationRunStep] = {}
         self._started: dict[Step, float] = {}
         self._positions: dict[Step, int] = {}
+        self._creates_log = False
 
     def start(
         self, targets: Iterable[str], steps: list[Step], *, fake: bool, locked: bool
@@ -52,6 +53,7 @@ class AuditLog:
         Only a run that holds the migration lock may close those: nobody else can be running.
         """
         self._positions = {step: position for position, step in enumerate(steps, 1)}
+        self._creates_log = (CREATED_BY, False) in self._positions and not fake
         reason = self._unavailable()
         if reason:
             self._give_up(reason)
@@ -176,7 +178,7 @@ class AuditLog:
             missing = self._missing_table()
         except Error as exc:
             return "%s: %s" % (type(exc).__name__, exc)
-        if missing and (CREATED_BY, False) in self._positions:
+        if missing and self._creates_log:
             return (
                 "table %s does not exist yet on database %r: this run creates it (%s), so the "
                 "runs after this one are logged" % (missing, self.alias, dotted(CREATED_BY))
@@ -210,9 +212,23 @@ def _close_interrupted(run: MigrationRun, alias: str) -> None:
     run.steps.using(alias).filter(outcome="running").update(outcome="interrupted")
 
 
-def running_step(run: MigrationRun, alias: str) -> MigrationRunStep | None:
-    """The step a run was in when it stopped, if any."""
-    return run.steps.using(alias).filter(outcome="interrupted").order_by("position").first()
+def interrupted_message(run: MigrationRun, alias: str) -> str:
+    """Tell the user about a run that a killed process left open, and what it was running."""
+    step = run.steps.using(alias).filter(outcome="interrupted").order_by("position").first()
+    return (
+        "The audit log shows that run #%d (pid %s on %s, started %s) ended without finishing%s; "
+        "it is now marked interrupted."
+        % (
+            run.pk,
+            run.pid,
+            run.host or "an unknown host",
+            run.started.isoformat(timespec="seconds"),
+            " while %s %s.%s"
+            % ("unapplying" if step.backwards else "applying", step.app_label, step.name)
+            if step
+            else "",
+        )
+    )
 
 
 def _os_user() -> str:

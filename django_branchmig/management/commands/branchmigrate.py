@@ -23,7 +23,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState
 from django.utils.module_loading import module_has_submodule
 
-from ...audit import AuditLog, running_step
+from ...audit import AuditLog, interrupted_message
 from ...graph import BranchGraph
 from ...locking import LockTimeout, migration_lock
 from ...planner import Plan, make_plan
@@ -317,24 +317,9 @@ class Command(MigrateCommand):
         raise CommandError(report, returncode=INTERRUPTED if interrupted else 1) from exc
 
     def _start_audit(self, targets: tuple[str, ...], branch_plan: Plan, fake: bool) -> None:
-        """Open the run in the audit log; close, and report, runs a killed process left open."""
-        audit = self.audit
-        for run in audit.start(targets, branch_plan.steps(), fake=fake, locked=self.locked):
-            step = running_step(run, audit.alias)
-            self._warn(
-                "The audit log shows that run #%d (pid %s on %s, started %s) ended without "
-                "finishing%s; it is now marked interrupted."
-                % (
-                    run.pk,
-                    run.pid,
-                    run.host or "an unknown host",
-                    run.started.isoformat(timespec="seconds"),
-                    " while %s %s.%s"
-                    % ("unapplying" if step.backwards else "applying", step.app_label, step.name)
-                    if step
-                    else "",
-                )
-            )
+        """Open the run in the audit log; report the runs a killed process left open."""
+        for run in self.audit.start(targets, branch_plan.steps(), fake=fake, locked=self.locked):
+            self._warn(interrupted_message(run, self.audit.alias))
 
     def _warn(self, message: str) -> None:
         self.stderr.write(message, self.style.WARNING)
