@@ -70,21 +70,28 @@ def child_env(database_name: str) -> dict[str, str]:
     return env
 
 
+def reset(connection) -> None:
+    """Remove the campaign's tables and its ``django_migrations`` rows, however many."""
+    from tests.utils import TEST_APPS, drop_scenario_tables
+
+    drop_scenario_tables(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app IN (%s)" % ", ".join(["%s"] * len(TEST_APPS)),
+            list(TEST_APPS),
+        )
+
+
 def race(connection, command: str, rounds: int, processes: int) -> Result:
     """Start ``processes`` runs of ``command --noinput`` together, ``rounds`` times."""
     from tests.campaign.schema import mismatch
-    from tests.utils import TEST_APPS, drop_scenario_tables
+    from tests.utils import TEST_APPS
 
     env = child_env(str(connection.settings_dict["NAME"]))
     result = Result(command, processes=processes)
     started = time.monotonic()
     for _ in range(rounds):
-        drop_scenario_tables(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM django_migrations WHERE app IN (%s)" % ", ".join(["%s"] * 3),
-                list(TEST_APPS),
-            )
+        reset(connection)
         children = [
             subprocess.Popen(
                 [sys.executable, "-m", "django", command, "--noinput"],
@@ -109,7 +116,7 @@ def race(connection, command: str, rounds: int, processes: int) -> Result:
         result.extra_rows += sum(n - 1 for n in counts if n > 1)
         result.inconsistent_rounds += bool(mismatch(connection))
         result.rounds += 1
-    drop_scenario_tables(connection)
+    reset(connection)
     result.seconds = time.monotonic() - started
     return result
 
