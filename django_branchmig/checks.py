@@ -8,6 +8,8 @@ one load of the migrations, and ``W001`` is not computed when it is silenced.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -89,7 +91,8 @@ class _LoadFailed(Exception):
         self.error = error
 
 
-_LOAD_ERRORS = (_LoadFailed, ImportError, SyntaxError)
+# Importing a migration module runs its code, which may raise anything.
+_LOAD_ERRORS = (_LoadFailed, Exception)
 
 
 def _load(keep: bool = False) -> BranchGraph:
@@ -144,8 +147,11 @@ def take_checked_load() -> tuple[MigrationLoader, BranchGraph] | None:
 def _load_error(exc: Exception) -> Error:
     if isinstance(exc, _LoadFailed):
         return _graph_error(exc.loader, exc.error)
+    # Any other error was raised while importing a migration module.
+    where = _failing_file(exc)
     return Error(
-        "A migration module cannot be imported: %s" % exc,
+        "A migration module cannot be imported: %s: %s%s"
+        % (type(exc).__name__, exc, " (%s)" % where if where else ""),
         hint=HINTS["E004"],
         id="branchmig.E004",
     )
@@ -187,11 +193,40 @@ def branch_graph_messages(graph: BranchGraph, app_configs: Any = None) -> list[C
     return errors
 
 
+def _failing_file(exc: BaseException) -> str | None:
+    """The file where an import failed: a syntax error's file, or the innermost real frame.
+
+    Import machinery frames are ``<frozen importlib._bootstrap>``; the frame below them is the
+    module whose top level raised.
+    """
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return exc.filename
+    found = None
+    traceback = exc.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if not filename.startswith("<"):
+            found = filename
+        traceback = traceback.tb_next
+    return found
+
+
+def _bad_migration_file(loader: MigrationLoader, exc: Exception) -> str | None:
+    """The module of a ``BadMigrationError`` ("Migration NAME in app LABEL has no ...")."""
+    match = re.match(r"Migration (\S+) in app (\S+) ", str(exc))
+    module_name = match and loader.migrations_module(match[2])[0]
+    module = sys.modules.get("%s.%s" % (module_name, match[1])) if match else None
+    return getattr(module, "__file__", None)
+
+
 def _graph_error(loader: MigrationLoader, exc: Exception) -> Error:
     """E004, naming the file of the migration at fault when it can be found."""
     origin = getattr(exc, "origin", None)  # Django passes the Migration, not its key.
     migration = origin if hasattr(origin, "operations") else None
     where = " (%s)" % migration_source(migration) if migration is not None else ""
+    if isinstance(exc, BadMigrationError):
+        bad_file = _bad_migration_file(loader, exc)
+        where = " (%s)" % bad_file if bad_file else ""
     if isinstance(exc, CircularDependencyError):
         files = [
             migration_source(loader.disk_migrations[key])

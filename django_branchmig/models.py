@@ -19,18 +19,26 @@ class MigrationGraph(models.Model):
 
 
 class MigrationRun(models.Model):
-    """One ``branchmigrate`` invocation that changed (or tried to change) a database."""
+    """One ``branchmigrate`` invocation that changed (or tried to change) a database.
+
+    A run stays ``running`` while its process works; a process that is killed cannot close it,
+    so the next run that holds the migration lock marks it ``interrupted``.
+    """
 
     class Outcome(models.TextChoices):
         RUNNING = "running", "running"
         SUCCEEDED = "succeeded", "succeeded"
         FAILED = "failed", "failed"
+        INTERRUPTED = "interrupted", "interrupted"
 
     started = models.DateTimeField()
     finished = models.DateTimeField(null=True, blank=True)
     database = models.CharField(max_length=100)
     targets = models.JSONField(default=list, help_text="The targets as given on the command line.")
     fake = models.BooleanField(default=False)
+    locked = models.BooleanField(
+        default=True, help_text="Whether the run held the migration lock (not --no-lock)."
+    )
     os_user = models.CharField("OS user", max_length=150, blank=True)
     host = models.CharField(max_length=255, blank=True)
     pid = models.PositiveIntegerField(null=True, blank=True)
@@ -46,13 +54,21 @@ class MigrationRun(models.Model):
 
 
 class MigrationRunStep(models.Model):
-    """One migration of a run's plan, in the order the run reached it."""
+    """One migration of a run's plan, in plan order.
+
+    A step is written ``running`` just before its migration starts and updated when it ends, so
+    the record of a killed process still names the migration it was running. Steps the run did
+    not reach are written ``not run`` when it stops.
+    """
 
     class Outcome(models.TextChoices):
+        RUNNING = "running", "running"
         APPLIED = "applied", "applied"
         UNAPPLIED = "unapplied", "unapplied"
         FAKED = "faked", "faked"
         FAILED = "failed", "failed"
+        INTERRUPTED = "interrupted", "interrupted"
+        NOT_RUN = "not run", "not run"
 
     run = models.ForeignKey(MigrationRun, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()

@@ -13,16 +13,20 @@ the scenario is still selected.
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tests.utils import (
+    database_env,
     forget_packages,
     scenario_settings,
+    subprocess_command,
     unapply_scenario_apps,
     write_migration_package,
 )
@@ -107,3 +111,30 @@ def clean_scenario_db(request: pytest.FixtureRequest, scenario: Callable[[str], 
 def scenario_db(scenario: Callable[[str], None], clean_scenario_db: None) -> Callable[[str], None]:
     """Like ``scenario``, for tests that apply migrations: the databases are cleaned up after."""
     return scenario
+
+
+@pytest.fixture
+def campaign_database(
+    tmp_path: Path,
+) -> Iterator[tuple[dict[str, str], BaseDatabaseWrapper]]:
+    """A database that child processes share with the test: ``(env, connection)``.
+
+    On PostgreSQL and MariaDB it is the test database. The SQLite test database is in memory,
+    which no other process can see, so on SQLite it is a new file with Django's apps migrated.
+    Pass *env* to ``subprocess_command()``; inspect the database through *connection*.
+    """
+    default = connections["default"]
+    if default.vendor != "sqlite":
+        yield database_env(), default
+        return
+    settings_dict = copy.deepcopy(default.settings_dict)
+    settings_dict["NAME"] = str(tmp_path / "campaign.sqlite3")
+    connection = type(default)(settings_dict, "default")
+    env = {"BRANCHMIG_DB_NAME_DEFAULT": settings_dict["NAME"]}
+    prepared = subprocess_command(
+        "branchmigrate", "--noinput", "admin", "auth", "contenttypes", "sessions",
+        "django_branchmig", env=env,
+    )  # fmt: skip
+    assert prepared.returncode == 0, prepared.stderr
+    yield env, connection
+    connection.close()

@@ -27,6 +27,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 Connect = Callable[[], BaseDatabaseWrapper]
 
+NEW_DATABASE = (
+    "table django_branchmig_migrationrun does not exist yet on database 'default': this run "
+    "creates it (django_branchmig.0001_initial), so the runs after this one are logged"
+)
+
 
 @pytest.fixture
 def connect(tmp_path: Path) -> Iterator[Connect]:
@@ -170,8 +175,15 @@ def test_concurrent_runs_apply_each_migration_once(
 
     results = run_at_once(6, "branchmigrate", "--noinput", env=env)
 
-    assert [(code, err) for code, _, err in results] == [(0, "")] * 6
-    assert sum("Applying shop." in out for _, out, _ in results) == 1
+    # The one process that applies the plan creates the audit log's table on the way.
+    first_run = [out for _, out, _ in results if "Applying shop." in out]
+    assert len(first_run) == 1
+    # On SQLite the processes share a new database file; elsewhere the migrated test database.
+    warned = connection.vendor == "sqlite"
+    assert (
+        sorted((code, err) for code, _, err in results)
+        == [(0, "")] * (6 - warned) + [(0, "Audit log not written: %s.\n" % NEW_DATABASE)] * warned
+    )
     counts = recorded_counts(connection)
     assert {key: count for key, count in counts.items() if count != 1} == {}
     assert sorted(key for key in counts if key[0] in TEST_APPS) == expected

@@ -173,7 +173,7 @@ def unapply_scenario_apps(alias: str = "default") -> None:
         if targets:
             executor.migrate(targets)
     finally:
-        _drop_tables(connection)
+        drop_scenario_tables(connection)
         recorder = MigrationRecorder(connection)
         if recorder.has_table():
             recorder.migration_qs.filter(app__in=TEST_APPS).delete()
@@ -186,8 +186,12 @@ def scenario_tables(alias: str = "default") -> list[str]:
     return sorted(name for name in names if name.startswith(tuple(f"{a}_" for a in TEST_APPS)))
 
 
-def _drop_tables(connection) -> None:
-    tables = scenario_tables(connection.alias)
+def drop_scenario_tables(connection) -> None:
+    prefixes = tuple(f"{a}_" for a in TEST_APPS)
+    with connection.cursor() as cursor:
+        tables = [
+            t for t in connection.introspection.table_names(cursor) if t.startswith(prefixes)
+        ]
     if not tables:
         return
     quote = connection.ops.quote_name

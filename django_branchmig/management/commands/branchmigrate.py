@@ -10,7 +10,7 @@ import sys
 import time
 from contextlib import nullcontext
 from importlib import import_module
-from typing import Any
+from typing import Any, NoReturn
 
 from django.apps import apps
 from django.core.checks import Tags
@@ -23,16 +23,18 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ModelState
 from django.utils.module_loading import module_has_submodule
 
+from ...audit import AuditLog, interrupted_message
 from ...checks import expect_checked_load, take_checked_load
 from ...graph import BranchGraph
 from ...locking import LockTimeout, migration_lock
 from ...planner import Plan, make_plan
 from ...policy import CONFLICT_HINT
+from ...report import INTERRUPTED, failure_report
 from ...runner import LoadedExecutor, Progress, connect_loader, run_phases
 from ...sqlscript import plan_sql
 from ...state import AppliedState, applied_state
 from ...targets import resolve
-from ...types import Key, dotted
+from ...types import dotted
 from ..base import graph_errors, target_errors
 
 #: Plans longer than this show a running count, ``[12/240]``.
@@ -168,6 +170,8 @@ class Command(MigrateCommand):
         guard = (
             nullcontext() if read_only or not lock else migration_lock(connection, lock_timeout)
         )
+        self.locked = lock
+        self.audit = AuditLog(connection, self._warn)
         try:
             with guard:
                 # Read the applied state only once the lock is held.
@@ -188,6 +192,11 @@ class Command(MigrateCommand):
                 )
         except LockTimeout as exc:
             raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt as exc:
+            raise CommandError(
+                "Interrupted before the plan ran; no migration was applied or unapplied.",
+                returncode=INTERRUPTED,
+            ) from exc
 
     def _run(
         self,
@@ -244,6 +253,8 @@ class Command(MigrateCommand):
                 % (len(branch_plan.backwards), database)
             )
 
+        if branch_plan:
+            self._start_audit(targets, branch_plan, fake)
         executor = LoadedExecutor(connection, loader, self.migration_progress_callback)
         run_syncdb = run_syncdb and bool(loader.unmigrated_apps)
         if self.verbosity >= 1:
@@ -280,11 +291,51 @@ class Command(MigrateCommand):
                 pre_migrate_state,
                 fake,
             )
-        except Exception as exc:
-            if self.verbosity >= 1 and self.progress.running:
-                self.stdout.write(self.style.ERROR(" FAILED"))
-            raise CommandError(self._failure_report(graph, branch_plan, connection, exc)) from exc
-        self._post_migrate(post_migrate_state, connection.alias, django_plan)
+        except (Exception, KeyboardInterrupt) as exc:
+            self._stopped(graph, loader, branch_plan, connection, exc)
+        try:
+            self._post_migrate(post_migrate_state, connection.alias, django_plan)
+        except BaseException as exc:
+            self.audit.finish("failed", "post_migrate: %s" % _error(exc))
+            if isinstance(exc, KeyboardInterrupt):
+                raise CommandError(
+                    "Interrupted while sending post_migrate; every migration of the plan ran.",
+                    returncode=INTERRUPTED,
+                ) from exc
+            raise
+        self.audit.finish("succeeded")
+
+    def _stopped(
+        self,
+        graph: BranchGraph,
+        loader: MigrationLoader,
+        branch_plan: Plan,
+        connection: Any,
+        exc: BaseException,
+    ) -> NoReturn:
+        """Report a plan that stopped on an error or Ctrl-C, log it, and exit 1 or 130."""
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        running = self.progress.running
+        if self.verbosity >= 1 and running:
+            self.stdout.write(self.style.ERROR(" INTERRUPTED" if interrupted else " FAILED"))
+        error = _error(exc)
+        if running:
+            outcome = "interrupted" if interrupted else "failed"
+            self.audit.step_ended((running[0], running[1]), running[2], outcome, error)
+        report = failure_report(graph, loader, branch_plan, self.progress, connection, exc)
+        self.audit.finish(
+            "interrupted" if interrupted else "failed",
+            report,
+        )
+        raise CommandError(report, returncode=INTERRUPTED if interrupted else 1) from exc
+
+    def _start_audit(self, targets: tuple[str, ...], branch_plan: Plan, fake: bool) -> None:
+        """Open the run in the audit log; report the runs a killed process left open."""
+        for run in self.audit.start(targets, branch_plan.steps(), fake=fake, locked=self.locked):
+            self._warn(interrupted_message(run, self.audit.alias))
+
+    def _warn(self, message: str) -> None:
+        self.stderr.write(message, self.style.WARNING)
 
     def _post_migrate(self, state: Any, alias: str, django_plan: list[Any]) -> None:
         """Send ``post_migrate`` with fully rendered models, exactly as ``migrate`` does."""
@@ -313,8 +364,16 @@ class Command(MigrateCommand):
     def migration_progress_callback(
         self, action: str, migration: Any = None, fake: bool = False
     ) -> None:
-        """Django's progress lines, with a running count for long plans."""
+        """Django's progress lines, with a running count for long plans; the audit steps."""
         self.progress(action, migration, fake)
+        if action in ("apply_start", "unapply_start"):
+            self.audit.step_started(
+                (migration.app_label, migration.name), action == "unapply_start"
+            )
+        elif action in ("apply_success", "unapply_success"):
+            backwards = action == "unapply_success"
+            outcome = "faked" if fake else "unapplied" if backwards else "applied"
+            self.audit.step_ended((migration.app_label, migration.name), backwards, outcome)
         if self.verbosity < 1:
             return
         if action in _VERBS:
@@ -333,49 +392,6 @@ class Command(MigrateCommand):
             elapsed = " (%.3fs)" % (time.monotonic() - self.start) if self.verbosity > 1 else ""
             word = "DONE" if action == "render_success" else "FAKED" if fake else "OK"
             self.stdout.write(self.style.SUCCESS(" %s%s" % (word, elapsed)))
-
-    def _failure_report(
-        self, graph: BranchGraph, branch_plan: Plan, connection: Any, exc: Exception
-    ) -> str:
-        """Say what was applied, what failed and why, what was not run."""
-        progress = self.progress
-        done = {(app, name) for app, name, _ in progress.done}
-        failed = progress.running
-        lines = []
-        if failed is None:
-            lines.append("The plan stopped: %s: %s" % (type(exc).__name__, exc))
-        else:
-            key = (failed[0], failed[1])
-            verb = "Unapplying" if failed[2] else "Applying"
-            lines.append("%s %s failed: %s: %s" % (verb, dotted(key), type(exc).__name__, exc))
-            atomic = graph.migration(key).atomic
-            if not atomic:
-                reason = "the migration is not atomic"
-            else:
-                reason = "%s cannot roll back schema changes" % connection.display_name
-            if atomic and connection.features.can_rollback_ddl:
-                lines.append(
-                    "  Its changes were rolled back and it is recorded as %s, as before."
-                    % ("applied" if failed[2] else "not applied")
-                )
-            else:
-                lines.append(
-                    "  %s may be half-%s: %s, so part of its operations may have run although "
-                    "Django did not record it. Compare the schema with its operations before "
-                    "running again."
-                    % (dotted(key), "unapplied" if failed[2] else "applied", reason)
-                )
-        steps = branch_plan.steps()
-        ran = [(key, back) for key, back in steps if key in done]
-        not_run = [
-            (key, back)
-            for key, back in steps
-            if key not in done and (failed is None or key != (failed[0], failed[1]))
-        ]
-        lines.append("Done before the failure: %s" % (_listing(ran) if ran else "nothing"))
-        lines.append("Not run: %s" % (_listing(not_run) if not_run else "nothing"))
-        lines.append("Fix the migration, then run branchmigrate again to complete the plan.")
-        return "\n".join(lines)
 
     def _warn_ghosts(self, state: AppliedState, database: str, prune: bool) -> None:
         self.stdout.write(
@@ -465,5 +481,6 @@ class Command(MigrateCommand):
             raise CommandError("Cancelled; nothing was changed.")
 
 
-def _listing(steps: list[tuple[Key, bool]]) -> str:
-    return ", ".join("%s%s" % (dotted(key), " (unapply)" if back else "") for key, back in steps)
+def _error(exc: BaseException) -> str:
+    """``RuntimeError: boom``, or ``KeyboardInterrupt`` for an exception without a message."""
+    return "%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__

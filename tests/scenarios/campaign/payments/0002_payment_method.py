@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+from tests.scenarios.campaign import faults
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("payments", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(model_name="payment", name="method", field=models.CharField(default="", max_length=20)),
+        faults.point(__name__),
+    ]

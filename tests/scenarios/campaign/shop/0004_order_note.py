@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+from tests.scenarios.campaign import faults
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shop", "0003_order"),
+    ]
+
+    operations = [
+        migrations.AddField(model_name="order", name="note", field=models.CharField(default="", max_length=20)),
+        faults.point(__name__),
+    ]
