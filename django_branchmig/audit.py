@@ -69,7 +69,7 @@ class AuditLog:
             self.run = runs.create(
                 started=timezone.now(),
                 database=self.alias,
-                targets=list(targets),
+                targets=" ".join(targets),
                 fake=fake,
                 locked=locked,
                 os_user=_os_user(),

@@ -17,7 +17,7 @@ def run() -> MigrationRun:
         started="2026-03-04T05:06:07Z",
         finished="2026-03-04T05:06:09Z",
         database="default",
-        targets=["<script>alert(1)</script>", "billing@head"],
+        targets="<script>alert(1)</script> billing@head",
         os_user="deploy",
         host="web-1",
         pid=99,

@@ -97,7 +97,7 @@ def test_successful_run_records_who_when_where_and_every_step(scenario_db):
     run = only_run()
     assert (run.database, run.targets, run.fake, run.locked, run.outcome, run.error) == (
         "default",
-        ["shop.0003"],
+        "shop.0003",
         False,
         True,
         "succeeded",
@@ -186,7 +186,7 @@ def test_backwards_then_forwards_records_both_phases_in_plan_order(scenario_db):
     out, err, code = migrate("billing@base", "shop.0004_order_status")
     assert (code, err) == (0, "")
     run = only_run()
-    assert run.targets == ["billing@base", "shop.0004_order_status"]
+    assert run.targets == "billing@base shop.0004_order_status"
     assert steps(run) == [
         (1, "shop.0004_invoice_paid", True, "unapplied"),
         (2, "shop.0003_invoice", True, "unapplied"),

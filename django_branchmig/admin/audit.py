@@ -47,7 +47,7 @@ class MigrationRunAdmin(ReadOnly, admin.ModelAdmin):
         "started",
         "database",
         "outcome",
-        "target_list",
+        "targets",
         "fake",
         "os_user",
         "host",
@@ -83,10 +83,6 @@ class MigrationRunAdmin(ReadOnly, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MigrationRun]:
         return super().get_queryset(request).annotate(step_total=Count("steps"))
-
-    @admin.display(description="targets")
-    def target_list(self, run: MigrationRun) -> str:
-        return " ".join(str(target) for target in run.targets or [])
 
     @admin.display(description="steps", ordering="step_total")
     def step_count(self, run: MigrationRun) -> int:
