@@ -36,11 +36,12 @@ class AppliedState:
 
     def applied_heads(self, graph: BranchGraph, nodes: Iterable[Key] | None = None) -> list[Key]:
         """Applied nodes (among ``nodes``) none of whose same-app children are applied."""
+        applied = self.applied
         scope = set(graph.nodes if nodes is None else nodes)
         return [
             key
-            for key in graph.sorted(scope & set(self.applied))
-            if not any(child in self.applied and child in scope for child in graph.children(key))
+            for key in graph.sorted(key for key in scope if key in applied)
+            if not any(child in applied and child in scope for child in graph.children(key))
         ]
 
     def missing_heads(self, graph: BranchGraph, app_label: str | None = None) -> list[Key]:
@@ -101,14 +102,17 @@ def _inconsistent(
 ) -> tuple[tuple[Key, Key], ...]:
     """Every pair Django's ``check_consistent_history`` would raise for, not just the first."""
     found = []
-    for key in sorted(recorded):
-        if key not in loader.graph.nodes:
+    nodes, node_map, replacements = loader.graph.nodes, loader.graph.node_map, loader.replacements
+    for key in recorded:
+        if key not in nodes:
             continue
-        for parent in sorted(p.key for p in loader.graph.node_map[key].parents):
+        for parent_node in node_map[key].parents:
+            parent = parent_node.key
             if parent in recorded:
                 continue
-            squash = loader.replacements.get(parent)
+            squash = replacements.get(parent)
             if squash is not None and all(tuple(r) in recorded for r in squash.replaces):
                 continue
             found.append((key, parent))
+    found.sort()
     return tuple(found)
