@@ -142,19 +142,25 @@ class BranchGraph:
         done: set[Key] = set()
         succ = self._succ
         # Django's leaf nodes: no same-app successor, run_before edges included.
-        leaves = (k for k in succ if not any(s[0] == k[0] for s in succ[k]))
+        leaves = [
+            key
+            for key, successors in succ.items()
+            if not successors or all(s[0] != key[0] for s in successors)
+        ]
         for leaf in sorted(leaves):
             stack: list[tuple[Key, bool]] = [(leaf, False)]
+            pop, push = stack.pop, stack.append
             while stack:
-                key, processed = stack.pop()
+                key, processed = pop()
                 if key in done:
                     continue
                 if processed:
                     done.add(key)
                     order.append(key)
                 else:
-                    stack.append((key, True))
-                    stack.extend((parent, False) for parent in pred[key])
+                    push((key, True))
+                    for parent in pred[key]:
+                        push((parent, False))
         return tuple(order)
 
     # Construction -----------------------------------------------------------
