@@ -464,6 +464,11 @@ class Bench:
             project = self.project("project-%d" % size, Spec.for_size(size))
             size = project.files
             full_db = self.work / ("full-%d.sqlite3" % size)
+            if args.in_process_only:
+                self.setup_full_db(project, full_db, warm=False)
+                self.in_process(project, size, full_db, repeat, everything=True)
+                shutil.rmtree(project.path, ignore_errors=True)
+                continue
             if not large or args.large_commands:
                 self.setup_full_db(project, full_db, warm=not large)
             self.in_process(project, size, full_db, repeat, everything=not large)
@@ -625,6 +630,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=2000,
         help="size of the 'app installed vs not' case (0 to skip; default 2000)",
+    )
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="only the in-process rows (graph, queries, overlay, admin page, memory) at every "
+        "size; with --apply 0 --install-size 0 it is a quick rerun after a change to the graph",
     )
     parser.add_argument("--no-postgresql", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the graph queries")
