@@ -14,11 +14,11 @@ import re
 
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connections
-from django.db.migrations.exceptions import InconsistentMigrationHistory, IrreversibleError
+from django.db.migrations.exceptions import IrreversibleError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
-from ..management.commands.branchmigrate import Command as BranchMigrate
-from ..planner import Plan, make_plan
+from ..management.commands.branchmigrate import checked_plan
+from ..planner import Plan
 from ..render.data import graph_data, node_data
 from ..render.dot import to_dot
 from ..render.mermaid import to_mermaid
@@ -149,18 +149,10 @@ def plan_view(request: HttpRequest) -> JsonResponse:
 
 
 def _plan(snapshot: Snapshot, texts: list[str]) -> Plan:
-    graph, state, loader = snapshot.graph, snapshot.state, snapshot.loader
-    assert graph is not None and state is not None and loader is not None
-    resolve(texts, graph)
-    try:
-        loader.check_consistent_history(connections[snapshot.alias])
-    except InconsistentMigrationHistory as exc:
-        raise CommandError(
-            "%s Run 'python manage.py branchcurrent --database %s' to see the whole "
-            "inconsistent history." % (exc, snapshot.alias)
-        ) from exc
-    BranchMigrate()._refuse_conflicts(graph)
-    return make_plan(graph, state, resolve(texts, graph, state))
+    graph, loader = snapshot.graph, snapshot.loader
+    assert graph is not None and loader is not None
+    resolve(texts, graph)  # As the command does, before it reads the database.
+    return checked_plan(texts, loader, graph, snapshot.alias)[1]
 
 
 def export_view(request: HttpRequest, format: str) -> HttpResponse:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import nullcontext
 from importlib import import_module
 from typing import Any, NoReturn
@@ -213,18 +214,8 @@ class Command(MigrateCommand):
         run_syncdb: bool,
     ) -> None:
         connection = connections[database]
-        try:
-            loader.check_consistent_history(connection)
-        except InconsistentMigrationHistory as exc:
-            raise CommandError(
-                "%s Run 'python manage.py branchcurrent --database %s' to see the whole "
-                "inconsistent history." % (exc, database)
-            ) from exc
-        self._refuse_conflicts(graph)
-        state = applied_state(loader, graph, database)
         with target_errors():
-            resolution = resolve(targets, graph, state)
-        branch_plan = make_plan(graph, state, resolution)
+            state, branch_plan = checked_plan(targets, loader, graph, database)
         if state.ghosts and self.verbosity >= 1 and not sql:
             self._warn_ghosts(state, database, prune)
         if prune and state.ghosts:
@@ -425,18 +416,6 @@ class Command(MigrateCommand):
                     + self.style.SUCCESS(" OK")
                 )
 
-    def _refuse_conflicts(self, graph: BranchGraph) -> None:
-        conflicts = graph.conflicts()
-        if conflicts:
-            name_str = "; ".join(
-                "%s in %s" % (", ".join(name for group in groups for _, name in group), app)
-                for app, groups in conflicts.items()
-            )
-            raise CommandError(
-                "Conflicting migrations detected; multiple leaf nodes in the migration graph: "
-                "(%s).\n%s" % (name_str, CONFLICT_HINT)
-            )
-
     def _print_plan(self, graph: BranchGraph, branch_plan: Plan) -> None:
         self.stdout.write("Planned operations:", self.style.MIGRATE_LABEL)
         if not branch_plan:
@@ -484,3 +463,33 @@ class Command(MigrateCommand):
 def _error(exc: BaseException) -> str:
     """``RuntimeError: boom``, or ``KeyboardInterrupt`` for an exception without a message."""
     return "%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__
+
+
+def checked_plan(
+    targets: Sequence[str], loader: MigrationLoader, graph: BranchGraph, database: str
+) -> tuple[AppliedState, Plan]:
+    """The applied state of ``database`` and the plan of ``targets``, after the same checks.
+
+    ``loader`` is connected to ``database``. Raise ``CommandError`` for an inconsistent
+    history or conflicting heads, and ``TargetError`` for a target the state cannot
+    satisfy. The admin's target box calls this too, so that it answers as the command does.
+    """
+    try:
+        loader.check_consistent_history(connections[database])
+    except InconsistentMigrationHistory as exc:
+        raise CommandError(
+            "%s Run 'python manage.py branchcurrent --database %s' to see the whole "
+            "inconsistent history." % (exc, database)
+        ) from exc
+    conflicts = graph.conflicts()
+    if conflicts:
+        name_str = "; ".join(
+            "%s in %s" % (", ".join(name for group in groups for _, name in group), app)
+            for app, groups in conflicts.items()
+        )
+        raise CommandError(
+            "Conflicting migrations detected; multiple leaf nodes in the migration graph: "
+            "(%s).\n%s" % (name_str, CONFLICT_HINT)
+        )
+    state = applied_state(loader, graph, database)
+    return state, make_plan(graph, state, resolve(targets, graph, state))
