@@ -18,12 +18,11 @@ from django.core.checks import CheckMessage, Error, Warning, register
 from django.db.migrations.exceptions import (
     BadMigrationError,
     CircularDependencyError,
-    NodeNotFoundError,
 )
 from django.db.migrations.loader import MigrationLoader
 
 from .analysis import ModelOverlaps, head_pairs
-from .graph import BranchGraph, GraphError
+from .graph import GRAPH_ERRORS, BranchGraph
 from .labels import migration_source
 from .types import Key, dotted
 
@@ -104,7 +103,7 @@ def _load(keep: bool = False) -> BranchGraph:
     try:
         loader.build_graph()
         graph = BranchGraph.from_loader(loader)
-    except (NodeNotFoundError, CircularDependencyError, BadMigrationError, GraphError) as exc:
+    except GRAPH_ERRORS as exc:
         raise _LoadFailed(loader, exc) from exc
     if keep and _Handoff.wanted:
         _Handoff.load = (loader, graph)

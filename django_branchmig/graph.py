@@ -20,6 +20,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
+from django.db.migrations.exceptions import (
+    BadMigrationError,
+    CircularDependencyError,
+    NodeNotFoundError,
+)
 
 from .labels import LabelProblem, declared_labels, migration_source, settings_labels
 from .types import Key, dotted
@@ -30,6 +35,10 @@ DEPENDENCY = "dependency"
 
 class GraphError(ValueError):
     """The graph cannot be built: a missing parent or a cycle."""
+
+
+#: What loading the migrations and building the graph raise when the files do not form a graph.
+GRAPH_ERRORS = (GraphError, NodeNotFoundError, CircularDependencyError, BadMigrationError)
 
 
 @contextmanager

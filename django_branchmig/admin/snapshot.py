@@ -29,24 +29,15 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connections
-from django.db.migrations.exceptions import (
-    BadMigrationError,
-    CircularDependencyError,
-    NodeNotFoundError,
-)
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.html import json_script
 
 from ..conf import branchmig_setting
-from ..graph import BranchGraph, GraphError
+from ..graph import GRAPH_ERRORS, BranchGraph
 from ..render.layout import page_data
-from ..runner import connect_loader
-from ..state import AppliedState, applied_state
+from ..state import AppliedState, load_graph
 from ..types import Key
-
-#: What Django raises for a graph it cannot build; the page shows the message.
-GRAPH_ERRORS = (GraphError, NodeNotFoundError, CircularDependencyError, BadMigrationError)
 
 
 @dataclass
@@ -131,15 +122,13 @@ def build(alias: str, files: dict[str, tuple[int, int]], rows: dict[Key, Any]) -
     snapshot = Snapshot(alias, files, rows)
     importlib.invalidate_caches()
     try:
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-        graph = BranchGraph.from_loader(loader)
-        connect_loader(loader, connections[alias])
-        if loader.replacements:
-            graph = BranchGraph.from_loader(loader)
+        loader = MigrationLoader(connections[alias], ignore_no_migrations=True)
+        graph, state = load_graph(alias, loader=loader)
     except GRAPH_ERRORS as exc:
         snapshot.error = "The migration graph cannot be loaded: %s" % exc
         return snapshot
-    return with_graph(snapshot, graph, applied_state(loader, graph, alias), loader)
+    assert state is not None
+    return with_graph(snapshot, graph, state, loader)
 
 
 def with_graph(

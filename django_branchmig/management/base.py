@@ -9,14 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.exceptions import (
-    BadMigrationError,
-    CircularDependencyError,
-    NodeNotFoundError,
-)
 from django.db.migrations.loader import MigrationLoader
 
-from ..graph import BranchGraph, GraphError
+from ..graph import GRAPH_ERRORS, BranchGraph
 from ..state import AppliedState, load_graph
 from ..targets import TargetError
 
@@ -65,7 +60,7 @@ def graph_errors() -> Iterator[None]:
     """Turn a graph that cannot be loaded into a ``CommandError`` (exit 1)."""
     try:
         yield
-    except (GraphError, NodeNotFoundError, CircularDependencyError, BadMigrationError) as exc:
+    except GRAPH_ERRORS as exc:
         raise CommandError("The migration graph cannot be loaded: %s" % exc) from exc
 
 
