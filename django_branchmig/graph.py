@@ -42,7 +42,7 @@ GRAPH_ERRORS = (GraphError, NodeNotFoundError, CircularDependencyError, BadMigra
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while the graph is built.
 
     Building allocates tens of thousands of small tuples and no reference
@@ -222,7 +222,7 @@ class BranchGraph:
         ``app_labels`` are the installed apps (labels may not collide with
         them); ``setting`` is ``BRANCHMIG['BRANCH_LABELS']``.
         """
-        with _collector_paused():
+        with collector_paused():
             return cls._from_loader(loader, app_labels, setting)
 
     @classmethod

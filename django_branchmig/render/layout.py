@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..graph import PARENT, BranchGraph, _collector_paused
+from ..graph import PARENT, BranchGraph, collector_paused
 from ..state import AppliedState
 from ..types import Key, dotted
 
@@ -66,7 +66,7 @@ def collapse_runs(graph: BranchGraph) -> list[list[int]]:
 
     Units come in the order of their first node, which is a topological order.
     """
-    index = {key: position for position, key in enumerate(graph.nodes)}
+    index = graph.position
     plain = [_plain(graph, key) for key in graph.nodes]
     unit_of: dict[int, list[int]] = {}
     units: list[list[int]] = []
@@ -76,12 +76,10 @@ def collapse_runs(graph: BranchGraph) -> list[list[int]]:
         unit = [position]
         if plain[position]:
             # Follow the chain down while the next node is plain too.
-            child = index[graph.children(key)[0]]
+            child = index(graph.children(key)[0])
             while plain[child]:
                 unit.append(child)
-                child = index[graph.children(graph.nodes[child])[0]]
-            if len(unit) == 1:
-                unit = [position]
+                child = index(graph.children(graph.nodes[child])[0])
         for member in unit:
             unit_of[member] = unit
         units.append(unit)
@@ -172,7 +170,7 @@ def page_data(graph: BranchGraph, state: AppliedState | None = None) -> dict[str
     appended as units of their own below the graph, in their app's lane.
     """
     # Like the graph build: many small allocations, no cycles, a large heap to scan.
-    with _collector_paused():
+    with collector_paused():
         return _page_data(graph, state)
 
 
